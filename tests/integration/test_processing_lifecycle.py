@@ -16,23 +16,31 @@ from tests.integration._jobs import python_job, s3_input, s3_output, wait_for, w
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "processing_and_capture"
 
 
-def test_completed_job_sees_sagemaker_config_files(service: ProcessingService, tmp_path: Path) -> None:
+def test_completed_job_sees_sagemaker_config_files(
+    service: ProcessingService, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     code = (
         "import json, shutil, os\n"
-        "shutil.copy('/opt/ml/config/processingjobconfig.json', '/opt/ml/processing/out/pjc.json')\n"
-        "shutil.copy('/opt/ml/config/resourceconfig.json', '/opt/ml/processing/out/rc.json')\n"
+        "out = '/opt/ml/processing/out/'\n"
+        "shutil.copy('/opt/ml/config/processingjobconfig.json', out + 'pjc.json')\n"
+        "shutil.copy('/opt/ml/config/resourceconfig.json', out + 'rc.json')\n"
         "json.dump(dict(os.environ), open('/opt/ml/processing/out/env.json', 'w'))\n"
     )
-    spec = python_job(code, outputs=[s3_output("out", "/opt/ml/processing/out", str(out))],
-                      environment={"MY_FLAG": "on"})
+    spec = python_job(
+        code,
+        outputs=[s3_output("out", "/opt/ml/processing/out", str(out))],
+        environment={"MY_FLAG": "on"},
+    )
     job = service.create_processing_job(spec)
     assert job.status is JobStatus.IN_PROGRESS
     done = wait_for(service, spec.name)
     assert done.status is JobStatus.COMPLETED, done.failure_reason
     assert done.processing_start_time is not None and done.processing_end_time is not None
 
-    golden = json.loads((REFERENCE / "devguide_examples/processingjobconfig.example.json").read_text())
+    golden = json.loads(
+        (REFERENCE / "devguide_examples/processingjobconfig.example.json").read_text()
+    )
     config = json.loads((out / "pjc.json").read_text())
     assert set(config) == set(golden)
     assert set(config["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]) == set(
@@ -41,12 +49,17 @@ def test_completed_job_sees_sagemaker_config_files(service: ProcessingService, t
     assert config["ProcessingJobName"] == spec.name
     assert config["ProcessingJobArn"] == job.arn
     assert config["AppSpecification"]["ContainerArguments"] is None
-    assert json.loads((out / "rc.json").read_text()) == {"current_host": "algo-1", "hosts": ["algo-1"]}
+    assert json.loads((out / "rc.json").read_text()) == {
+        "current_host": "algo-1",
+        "hosts": ["algo-1"],
+    }
     env = json.loads((out / "env.json").read_text())
     assert env["MY_FLAG"] == "on" and env["AWS_REGION"] == "us-east-1"
 
 
-def test_inputs_replicated_and_sharded_across_hosts(service: ProcessingService, tmp_path: Path) -> None:
+def test_inputs_replicated_and_sharded_across_hosts(
+    service: ProcessingService, tmp_path: Path
+) -> None:
     src = tmp_path / "data"
     src.mkdir()
     for i in range(5):
@@ -56,9 +69,11 @@ def test_inputs_replicated_and_sharded_across_hosts(service: ProcessingService, 
     code = (
         "import os, json, pathlib\n"
         "host = json.load(open('/opt/ml/config/resourceconfig.json'))['current_host']\n"
-        "def ls(p): return sorted(str(x.relative_to(p)) for x in pathlib.Path(p).rglob('*') if x.is_file())\n"
-        "json.dump({'full': ls('/opt/ml/processing/full'), 'shard': ls('/opt/ml/processing/shard')},"
-        " open(f'/opt/ml/processing/out/{host}.json', 'w'))\n"
+        "def ls(p):\n"
+        "    files = [x for x in pathlib.Path(p).rglob('*') if x.is_file()]\n"
+        "    return sorted(str(x.relative_to(p)) for x in files)\n"
+        "view = {'full': ls('/opt/ml/processing/full'), 'shard': ls('/opt/ml/processing/shard')}\n"
+        "json.dump(view, open(f'/opt/ml/processing/out/{host}.json', 'w'))\n"
     )
     out = tmp_path / "out"
     spec = python_job(
@@ -66,8 +81,12 @@ def test_inputs_replicated_and_sharded_across_hosts(service: ProcessingService, 
         hosts=3,
         inputs=[
             s3_input("full", f"file://{src}", "/opt/ml/processing/full"),
-            s3_input("shard", str(src), "/opt/ml/processing/shard",
-                     s3_data_distribution_type="ShardedByS3Key"),
+            s3_input(
+                "shard",
+                str(src),
+                "/opt/ml/processing/shard",
+                s3_data_distribution_type="ShardedByS3Key",
+            ),
         ],
         outputs=[s3_output("out", "/opt/ml/processing/out", str(out))],
     )
@@ -99,7 +118,8 @@ def test_manifest_and_gzip_inputs(service: ProcessingService, tmp_path: Path) ->
     out = tmp_path / "out"
     code = (
         "import pathlib, json\n"
-        "m = sorted(str(p.relative_to('/opt/ml/processing/m')) for p in pathlib.Path('/opt/ml/processing/m').rglob('*') if p.is_file())\n"
+        "root = pathlib.Path('/opt/ml/processing/m')\n"
+        "m = sorted(str(p.relative_to(root)) for p in root.rglob('*') if p.is_file())\n"
         "z = pathlib.Path('/opt/ml/processing/z/z.csv').read_text()\n"
         "json.dump({'m': m, 'z': z}, open('/opt/ml/processing/out/r.json', 'w'))\n"
     )
@@ -113,10 +133,15 @@ def test_manifest_and_gzip_inputs(service: ProcessingService, tmp_path: Path) ->
     )
     service.create_processing_job(spec)
     assert wait_for(service, spec.name).status is JobStatus.COMPLETED
-    assert json.loads((out / "r.json").read_text()) == {"m": ["a/one.csv", "two.csv"], "z": "unzipped\n"}
+    assert json.loads((out / "r.json").read_text()) == {
+        "m": ["a/one.csv", "two.csv"],
+        "z": "unzipped\n",
+    }
 
 
-def test_failure_keeps_outputs_and_reports_algorithm_error(service: ProcessingService, tmp_path: Path) -> None:
+def test_failure_keeps_outputs_and_reports_algorithm_error(
+    service: ProcessingService, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     code = (
         "open('/opt/ml/processing/out/partial.txt', 'w').write('half done')\n"
@@ -140,7 +165,9 @@ def test_exit_message_becomes_exit_message(service: ProcessingService) -> None:
 
 
 def test_message_is_failure_detail_and_missing_command_is_127(service: ProcessingService) -> None:
-    spec = python_job("open('/opt/ml/output/message','w').write('schema mismatch'); raise SystemExit(2)")
+    spec = python_job(
+        "open('/opt/ml/output/message','w').write('schema mismatch'); raise SystemExit(2)"
+    )
     service.create_processing_job(spec)
     job = wait_for(service, spec.name)
     assert job.failure_reason == "AlgorithmError: schema mismatch, exit code: 2"
@@ -171,7 +198,9 @@ def test_one_failing_host_stops_the_others(service: ProcessingService) -> None:
     assert job.failure_reason is not None and job.failure_reason.endswith("exit code: 5")
 
 
-def test_stop_sends_sigterm_and_uploads_what_was_written(service: ProcessingService, tmp_path: Path) -> None:
+def test_stop_sends_sigterm_and_uploads_what_was_written(
+    service: ProcessingService, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     code = (
         "import signal, sys, time\n"
@@ -186,7 +215,10 @@ def test_stop_sends_sigterm_and_uploads_what_was_written(service: ProcessingServ
     service.create_processing_job(spec)
     wait_log(service, spec.name, b"ready")
     service.stop_processing_job(spec.name)
-    assert service.describe_processing_job(spec.name).status in (JobStatus.STOPPING, JobStatus.STOPPED)
+    assert service.describe_processing_job(spec.name).status in (
+        JobStatus.STOPPING,
+        JobStatus.STOPPED,
+    )
     job = wait_for(service, spec.name)
     assert job.status is JobStatus.STOPPED
     assert (out / "terminated.txt").read_text() == "got SIGTERM"
@@ -210,7 +242,9 @@ def test_continuous_output_syncs_while_running(service: ProcessingService, tmp_p
         "open('/opt/ml/processing/events/e1.log', 'w').write('first')\n"
         "time.sleep(120)\n"
     )
-    spec = python_job(code, outputs=[s3_output("ev", "/opt/ml/processing/events", str(out), "Continuous")])
+    spec = python_job(
+        code, outputs=[s3_output("ev", "/opt/ml/processing/events", str(out), "Continuous")]
+    )
     service.create_processing_job(spec)
     import time
 
@@ -229,8 +263,11 @@ def test_volume_quota_fails_the_job(service: ProcessingService) -> None:
         "with open('/opt/ml/processing/out/big.bin', 'wb') as f: f.truncate(2 << 30)\n"
         "time.sleep(60)\n"
     )
-    spec = python_job(code, volume_gb=1,
-                      outputs=[s3_output("out", "/opt/ml/processing/out", "s3://quota-bucket/out")])
+    spec = python_job(
+        code,
+        volume_gb=1,
+        outputs=[s3_output("out", "/opt/ml/processing/out", "s3://quota-bucket/out")],
+    )
     service.create_processing_job(spec)
     job = wait_for(service, spec.name, timeout=30)
     assert job.status is JobStatus.FAILED
@@ -264,8 +301,11 @@ def test_two_jobs_with_the_same_paths_at_once(service: ProcessingService, tmp_pa
         "assert open(p).read() == os.environ['WHO']\n"
     )
     specs = [
-        python_job(code, environment={"WHO": who},
-                   outputs=[s3_output("out", "/opt/ml/processing/out", str(tmp_path / who))])
+        python_job(
+            code,
+            environment={"WHO": who},
+            outputs=[s3_output("out", "/opt/ml/processing/out", str(tmp_path / who))],
+        )
         for who in ("first", "second")
     ]
     for spec in specs:
@@ -283,20 +323,30 @@ def test_two_jobs_with_the_same_paths_at_once(service: ProcessingService, tmp_pa
         ({"inputs": [s3_input("a", "/tmp", "/data/a")]}, "/opt/ml/processing/"),
         ({"inputs": [s3_input("a", "/tmp", "/opt/ml/processing/../x")]}, "/opt/ml/processing/"),
         (
-            {"inputs": [s3_input("a", "/tmp", "/opt/ml/processing/a"),
-                        s3_input("a", "/tmp", "/opt/ml/processing/b")]},
+            {
+                "inputs": [
+                    s3_input("a", "/tmp", "/opt/ml/processing/a"),
+                    s3_input("a", "/tmp", "/opt/ml/processing/b"),
+                ]
+            },
             "InputName 'a' is used more than once",
         ),
         (
-            {"outputs": [s3_output("o", "/opt/ml/processing/o", "s3://bkt/o"),
-                         s3_output("o", "/opt/ml/processing/p", "s3://bkt/p")]},
+            {
+                "outputs": [
+                    s3_output("o", "/opt/ml/processing/o", "s3://bkt/o"),
+                    s3_output("o", "/opt/ml/processing/p", "s3://bkt/p"),
+                ]
+            },
             "OutputName 'o' is used more than once",
         ),
         ({"inputs": [s3_input("a", "/tmp", "/opt/ml/processing/a", s3_input_mode="Pipe")]}, "Pipe"),
         ({"outputs": [s3_output("o", "/opt/ml/processing/o", "ftp://x/o")]}, "scheme 'ftp'"),
     ],
 )
-def test_bad_requests_are_rejected(service: ProcessingService, change: dict[str, object], message: str) -> None:
+def test_bad_requests_are_rejected(
+    service: ProcessingService, change: dict[str, object], message: str
+) -> None:
     spec = python_job("pass", **change)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(".", r"\.")):
         service.create_processing_job(spec)

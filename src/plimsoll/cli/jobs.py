@@ -20,7 +20,8 @@ POLL_SECONDS = 0.5
 
 
 def _client() -> SageMakerClient:
-    return Session(settings=Settings.load()).sagemaker_client  # type: ignore[no-any-return]
+    client: SageMakerClient = Session(settings=Settings.load()).sagemaker_client
+    return client
 
 
 @click.group()
@@ -39,7 +40,7 @@ def list_jobs(status: str | None, name_contains: str | None, max_results: int) -
         params["StatusEquals"] = status
     if name_contains:
         params["NameContains"] = name_contains
-    client, found = _client(), []
+    client, found = _client(), list[dict[str, Any]]()
     while len(found) < max_results:
         page = client.list_processing_jobs(MaxResults=min(100, max_results - len(found)), **params)
         found.extend(page["ProcessingJobSummaries"])

@@ -39,7 +39,7 @@ def parse_manifest(raw: bytes, *, manifest_uri: str) -> list[ManifestEntry]:
         raise ValueError(f"manifest {manifest_uri} is not valid JSON: {exc}") from exc
     if not isinstance(data, list) or not data or not isinstance(data[0], dict):
         raise ValueError(
-            f"manifest {manifest_uri} must be a JSON array starting with {{\"prefix\": ...}}"
+            f'manifest {manifest_uri} must be a JSON array starting with {{"prefix": ...}}'
         )
     prefix = data[0].get("prefix")
     if not isinstance(prefix, str) or not prefix:

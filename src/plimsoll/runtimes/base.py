@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from plimsoll.compat.images import ImageEnvironment
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImageEnvironment:
-    """What an image URI stands for when there is no container engine.
-
-    ``python`` is the interpreter whose installed packages the job sees; ``entrypoint`` is
-    the image's ENTRYPOINT (None: the image has none); ``environment`` is the image's ENV.
-    """
-
-    image_uri: str
-    python: str
-    entrypoint: tuple[str, ...] | None = None
-    environment: Mapping[str, str] = field(default_factory=dict)
+__all__ = [
+    "HostExit",
+    "HostLaunch",
+    "ImageEnvironment",
+    "JobHandle",
+    "JobLaunch",
+    "Runtime",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

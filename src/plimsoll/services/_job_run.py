@@ -89,9 +89,7 @@ class JobRun:
         self._on_exit = on_exit
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"job-{job.name}", daemon=True)
-        self._hosts = [
-            self._host(name) for name in host_names(job.spec.cluster.instance_count)
-        ]
+        self._hosts = [self._host(name) for name in host_names(job.spec.cluster.instance_count)]
         self._synced: dict[str, tuple[int, int]] = {}
 
     @property
@@ -240,7 +238,9 @@ class JobRun:
             for host, code in codes.items():
                 if code not in (None, 0):
                     self._shut_down(handle)
-                    return Outcome(status=JobStatus.FAILED, failure_reason=self._algo_error(host, code))
+                    return Outcome(
+                        status=JobStatus.FAILED, failure_reason=self._algo_error(host, code)
+                    )
             if all(code == 0 for code in codes.values()):
                 return Outcome(status=JobStatus.COMPLETED)
             if self._stop.is_set():

@@ -219,8 +219,9 @@ class ProcessingService:
 def _check_spec(spec: ProcessingJobSpec) -> None:
     """Domain rules the service model does not express, each naming the field and value."""
     _check_unique([i.input_name for i in spec.inputs], "ProcessingInputs", "InputName")
-    _check_unique([o.output_name for o in spec.outputs], "ProcessingOutputConfig.Outputs",
-                  "OutputName")
+    _check_unique(
+        [o.output_name for o in spec.outputs], "ProcessingOutputConfig.Outputs", "OutputName"
+    )
     local_paths: list[str] = []
     for item in spec.inputs:
         where = f"ProcessingInputs[{item.input_name}]"

@@ -48,8 +48,9 @@ def list_channel(storage: StorageRouter, item: ProcessingInputSpec) -> list[Obje
                     raise ValidationError(
                         f"{where}: manifest {s3.s3_uri} lists {entry.uri}, which does not exist"
                     )
-                objects.append(ObjectInfo(uri=match[0].uri, relative=entry.relative,
-                                          size=match[0].size))
+                objects.append(
+                    ObjectInfo(uri=match[0].uri, relative=entry.relative, size=match[0].size)
+                )
             return objects
         objects = backend.list_prefix(s3.s3_uri)
     except FileNotFoundError as exc:
@@ -59,7 +60,7 @@ def list_channel(storage: StorageRouter, item: ProcessingInputSpec) -> list[Obje
     except OSError as exc:
         raise ValidationError(f"{where}: cannot read {s3.s3_uri!r}: {exc}") from exc
     if not objects:
-        raise ValidationError(f"{where}: no object found under {s3.s3_uri!r}")
+        raise ValidationError(f"{where}: {s3.s3_uri!r} does not exist (no object under it)")
     return objects
 
 
@@ -110,7 +111,7 @@ def stage_channel(storage: StorageRouter, plan: ChannelPlan, host_dirs: Sequence
                 fetch.append((obj.uri, dest.with_name(dest.name + ".gz") if plan.gzip else dest))
                 first_copy[obj.uri] = dest
             total += obj.size
-        for uri, dest in fetch:
+        for _, dest in fetch:
             dest.parent.mkdir(parents=True, exist_ok=True)
         if fetch:
             storage.for_uri(fetch[0][0]).download(fetch)

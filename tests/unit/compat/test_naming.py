@@ -31,7 +31,10 @@ def test_long_base_is_cut_to_63() -> None:
 @pytest.mark.parametrize(
     ("image", "base"),
     [
-        ("123.dkr.ecr.us-west-2.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3", "sagemaker-scikit-learn"),
+        (
+            "123.dkr.ecr.us-west-2.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3",
+            "sagemaker-scikit-learn",
+        ),
         ("python:3.11", "python"),
         ("repo/my_image@sha256:abc", "my-image"),
         (":::", "processing-job"),

@@ -1,0 +1,66 @@
+"""SQLAlchemy models of the metadata tables (the schema that the migrations create)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every database.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as naive
+    UTC (which also sorts and compares correctly as text) and read back as aware UTC. Naive
+    values given to the store are taken as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime from the database, got {value!r}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding the metadata that Alembic compares with the migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ProcessingJobRow(Base):
+    """One processing job; ``spec`` is the JSON of ``spec_to_dict(job.spec)``."""
+
+    __tablename__ = "processing_jobs"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    arn: Mapped[str] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    creation_time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_modified_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    processing_start_time: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    processing_end_time: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    exit_message: Mapped[str | None] = mapped_column(Text)
+    spec: Mapped[str] = mapped_column(Text)
