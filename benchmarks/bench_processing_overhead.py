@@ -33,9 +33,14 @@ def main() -> None:
         subprocess.run([sys.executable, str(noop)], check=True)
 
     def job(hosts: int) -> None:
-        processor = ScriptProcessor(role="bench", image_uri="python:3.11", command=["python3"],
-                                    instance_count=hosts, instance_type="ml.m5.xlarge",
-                                    sagemaker_session=session)
+        processor = ScriptProcessor(
+            role="bench",
+            image_uri="python:3.11",
+            command=["python3"],
+            instance_count=hosts,
+            instance_type="ml.m5.xlarge",
+            sagemaker_session=session,
+        )
         with contextlib.redirect_stdout(io.StringIO()):
             processor.run(code=str(noop), wait=True, logs=False)
         status = processor.latest_job.describe()["ProcessingJobStatus"]
@@ -51,7 +56,8 @@ def main() -> None:
         ("Plimsoll ScriptProcessor, 4 hosts", four, four - base),
     ]
     table = "\n".join(
-        f"| {name} | {t * 1000:.0f} ms | {o * 1000:.0f} ms | {t / base:.1f}x |" for name, t, o in rows
+        f"| {name} | {t * 1000:.0f} ms | {o * 1000:.0f} ms | {t / base:.1f}x |"
+        for name, t, o in rows
     )
     body = f"""
 ## Processing job overhead (no-op script, `run()` to `Completed`)
@@ -66,8 +72,11 @@ Median of {RUNS} runs each, embedded defaults (local disk + SQLite), bubblewrap 
 Target: under 500 ms overhead for one host -> {"met" if one - base < 0.5 else "NOT met"}
 ({(one - base) * 1000:.0f} ms).
 """
-    write_section("processing-overhead", body, {"floor_s": base, "one_host_s": one,
-                                                "four_hosts_s": four, "runs": RUNS})
+    write_section(
+        "processing-overhead",
+        body,
+        {"floor_s": base, "one_host_s": one, "four_hosts_s": four, "runs": RUNS},
+    )
     print(body)
 
 

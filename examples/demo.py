@@ -38,10 +38,12 @@ def main() -> None:
             )
         ],
         outputs=[
-            ProcessingOutput(source="/opt/ml/processing/train",
-                             destination=f"s3://{bucket}/demo/train/"),
-            ProcessingOutput(source="/opt/ml/processing/test",
-                             destination=f"s3://{bucket}/demo/test/"),
+            ProcessingOutput(
+                source="/opt/ml/processing/train", destination=f"s3://{bucket}/demo/train/"
+            ),
+            ProcessingOutput(
+                source="/opt/ml/processing/test", destination=f"s3://{bucket}/demo/test/"
+            ),
         ],
         arguments=["--split", "0.2"],
     )
@@ -54,8 +56,10 @@ def main() -> None:
     settings = session.settings
     if settings.s3_endpoint_url is None:
         print(f"\nembedded S3 lives on disk: {settings.home / 's3' / bucket / 'demo'}")
-    print("see it again with: .venv/bin/plimsoll jobs list ; .venv/bin/plimsoll jobs describe "
-          f"{job['ProcessingJobName']}")
+    print(
+        "see it again with: .venv/bin/plimsoll jobs list ; .venv/bin/plimsoll jobs describe "
+        f"{job['ProcessingJobName']}"
+    )
 
 
 if __name__ == "__main__":

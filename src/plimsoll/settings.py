@@ -160,9 +160,9 @@ class Settings:
     @classmethod
     def load(cls, **overrides: Any) -> Settings:
         """Builds settings from overrides, then env vars, then the config file, then defaults."""
-        config_path = PLIMSOLL_CONFIG_FILE.read() or Path(
-            "~/.config/plimsoll/config.toml"
-        ).expanduser()
+        config_path = (
+            PLIMSOLL_CONFIG_FILE.read() or Path("~/.config/plimsoll/config.toml").expanduser()
+        )
         config = _read_config(config_path)
         values: dict[str, Any] = {}
         for key, raw in config.items():

@@ -54,7 +54,9 @@ def python_job(
 
 
 def s3_input(name: str, uri: str, local: str, **kw: str) -> ProcessingInputSpec:
-    return ProcessingInputSpec(input_name=name, s3_input=S3InputSpec(s3_uri=uri, local_path=local, **kw))
+    return ProcessingInputSpec(
+        input_name=name, s3_input=S3InputSpec(s3_uri=uri, local_path=local, **kw)
+    )
 
 
 def s3_output(name: str, local: str, uri: str, mode: str = "EndOfJob") -> ProcessingOutputSpec:
@@ -73,7 +75,9 @@ def wait_for(service: ProcessingService, name: str, timeout: float = 60) -> Proc
     raise AssertionError(f"job {name} did not finish in {timeout}s: {job.status}")
 
 
-def wait_status(service: ProcessingService, name: str, status: JobStatus, timeout: float = 30) -> None:
+def wait_status(
+    service: ProcessingService, name: str, status: JobStatus, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service.describe_processing_job(name).status is status:
@@ -82,8 +86,9 @@ def wait_status(service: ProcessingService, name: str, status: JobStatus, timeou
     raise AssertionError(f"job {name} never reached {status}")
 
 
-def wait_log(service: ProcessingService, name: str, text: bytes, host: str = "algo-1",
-             timeout: float = 30) -> None:
+def wait_log(
+    service: ProcessingService, name: str, text: bytes, host: str = "algo-1", timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if text in service.read_log(name, host).data:
