@@ -9,6 +9,7 @@ from pathlib import Path
 
 from plimsoll.processing import ProcessingInput, ProcessingOutput, ScriptProcessor
 from plimsoll.session import Session
+from plimsoll.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 
@@ -39,10 +40,14 @@ def main() -> None:
         ],
         outputs=[
             ProcessingOutput(
-                source="/opt/ml/processing/train", destination=f"s3://{bucket}/demo/train/"
+                source="/opt/ml/processing/train",
+                destination=f"s3://{bucket}/demo/train/",
+                output_name="train",
             ),
             ProcessingOutput(
-                source="/opt/ml/processing/test", destination=f"s3://{bucket}/demo/test/"
+                source="/opt/ml/processing/test",
+                destination=f"s3://{bucket}/demo/test/",
+                output_name="test",
             ),
         ],
         arguments=["--split", "0.2"],
@@ -53,7 +58,7 @@ def main() -> None:
         uri = output["S3Output"]["S3Uri"]
         files = session.list_s3_files(bucket, uri.split(f"s3://{bucket}/", 1)[1])
         print(f"  {output['OutputName']}: {uri} ({len(files)} files)")
-    settings = session.settings
+    settings = Settings.load()
     if settings.s3_endpoint_url is None:
         print(f"\nembedded S3 lives on disk: {settings.home / 's3' / bucket / 'demo'}")
     print(

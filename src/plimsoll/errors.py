@@ -5,6 +5,7 @@ layer, the HTTP server and the SDK clients translate it at their boundary withou
 
     PlimsollError
     ├── ValidationError          ValidationException   bad request field or value
+    │   └── UnknownOperation     UnknownOperationException  an operation we do not serve
     ├── ResourceNotFound         ResourceNotFound      unknown job, endpoint, schedule
     ├── ResourceInUse            ResourceInUse         name already taken, or busy
     ├── ResourceLimitExceeded    ResourceLimitExceeded too many of something
@@ -34,6 +35,10 @@ class PlimsollError(Exception):
 
 class ValidationError(PlimsollError):
     code = "ValidationException"
+
+
+class UnknownOperation(ValidationError):
+    code = "UnknownOperationException"
 
 
 class ResourceNotFound(PlimsollError):
@@ -80,6 +85,7 @@ ERRORS_BY_CODE: dict[str, type[PlimsollError]] = {
     cls.code: cls
     for cls in (
         ValidationError,
+        UnknownOperation,
         ResourceNotFound,
         ResourceInUse,
         ResourceLimitExceeded,

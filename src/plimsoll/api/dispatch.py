@@ -1,0 +1,48 @@
+"""Routes an operation name (``CreateProcessingJob``, ...) to its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from plimsoll.api.handlers import processing as processing_handlers
+from plimsoll.api.handlers.processing import Handler
+from plimsoll.errors import UnknownOperation
+from plimsoll.services.processing import ProcessingService
+
+
+class Dispatcher:
+    """The SageMaker operations Plimsoll supports, each bound to its service."""
+
+    def __init__(self, *, processing: ProcessingService) -> None:
+        self._handlers: dict[str, Handler] = {**processing_handlers.routes(processing)}
+
+    @property
+    def operations(self) -> frozenset[str]:
+        """Names of the supported operations, as in ``X-Amz-Target: SageMaker.<name>``."""
+        return frozenset(self._handlers)
+
+    def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Runs one operation.
+
+        Args:
+            operation: The operation name, e.g. ``"CreateProcessingJob"``.
+            params: The request, as boto3 takes it (PascalCase keys).
+
+        Returns:
+            The response as a plain dict (timestamps as ``datetime``), ``{}`` when the
+            operation has no output.
+
+        Raises:
+            UnknownOperation: an operation Plimsoll does not serve.
+            ValidationError: an invalid request.
+            PlimsollError: whatever the service raises (ResourceNotFound, ResourceInUse...).
+        """
+        handler = self._handlers.get(operation)
+        if handler is None:
+            supported = ", ".join(sorted(self._handlers))
+            raise UnknownOperation(f"Unknown operation {operation!r}; supported: {supported}")
+        response = handler(params)
+        if response is None:
+            return {}
+        return response.model_dump(mode="python", exclude_none=True)

@@ -1,0 +1,53 @@
+"""The server's composition root: builds the API from settings and serves it with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+
+from plimsoll.api.wiring import Api, build_api
+from plimsoll.server.routes import build_routes
+from plimsoll.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, api: Api | None = None) -> Starlette:
+    """The Starlette app speaking SageMaker's wire protocol.
+
+    Args:
+        settings: Used to build the API when ``api`` is not given (default:
+            ``Settings.load()``).
+        api: A wired API to serve. The caller keeps ownership of a given ``api``; one built
+            here is closed when the app shuts down.
+    """
+    owned = api is None
+    served = api if api is not None else build_api(settings or Settings.load())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                logger.info("closing the API")
+                served.close()
+
+    app = Starlette(routes=build_routes(served), lifespan=lifespan)
+    app.state.api = served
+    return app
+
+
+def serve(settings: Settings) -> None:
+    """Runs ``plimsoll server`` in the foreground on ``settings.server_host:server_port``."""
+    import uvicorn
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+    logger.info("serving on http://%s:%s", settings.server_host, settings.server_port)
+    uvicorn.run(create_app(settings), host=settings.server_host, port=settings.server_port)
