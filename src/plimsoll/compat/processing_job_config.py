@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from plimsoll.metadata.entities import ProcessingJobSpec
+if TYPE_CHECKING:  # compat reads the spec's attributes; it does not depend on metadata
+    from plimsoll.metadata.entities import ProcessingJobSpec
 
 
 def processing_job_config(spec: ProcessingJobSpec, *, arn: str) -> dict[str, Any]:
