@@ -49,10 +49,10 @@ def test_completed_job_sees_sagemaker_config_files(
     assert config["ProcessingJobName"] == spec.name
     assert config["ProcessingJobArn"] == job.arn
     assert config["AppSpecification"]["ContainerArguments"] is None
-    assert json.loads((out / "rc.json").read_text()) == {
-        "current_host": "algo-1",
-        "hosts": ["algo-1"],
-    }
+    resource = json.loads((out / "rc.json").read_text())
+    assert resource == {"current_host": "algo-1", "hosts": ["algo-1"]}
+    golden_rc = REFERENCE / "spark_container_tests/config__multi_node__algo-2__resourceconfig.json"
+    assert set(resource) == set(json.loads(golden_rc.read_text()))
     env = json.loads((out / "env.json").read_text())
     assert env["MY_FLAG"] == "on" and env["AWS_REGION"] == "us-east-1"
 
