@@ -16,13 +16,14 @@ from plimsoll.api.wire_errors import error_from_wire
 from plimsoll.api.wire_json import AMZ_JSON, decode_timestamps, dumps
 from plimsoll.errors import InternalError
 from plimsoll.sdk._client._errors import to_client_error
+from plimsoll.sdk._client._operations import BotoOperations
 
 logger = logging.getLogger(__name__)
 
 NEXT_OFFSET_HEADER = "X-Plimsoll-Next-Offset"
 
 
-class HttpClient:
+class HttpClient(BotoOperations):
     """Calls ``plimsoll server`` at ``endpoint_url``, answering as boto3 does.
 
     Service errors raise ``botocore.exceptions.ClientError`` with SageMaker's ``Error.Code``;
@@ -37,18 +38,6 @@ class HttpClient:
     def __init__(self, endpoint_url: str, timeout: float = 30) -> None:
         self._endpoint_url = endpoint_url.rstrip("/")
         self._http = httpx.Client(base_url=self._endpoint_url, timeout=timeout)
-
-    def create_processing_job(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("CreateProcessingJob", kwargs)
-
-    def describe_processing_job(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("DescribeProcessingJob", kwargs)
-
-    def list_processing_jobs(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("ListProcessingJobs", kwargs)
-
-    def stop_processing_job(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("StopProcessingJob", kwargs)
 
     def read_processing_job_log(
         self, job_name: str, host: str, offset: int = 0

@@ -7,12 +7,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from plimsoll.sdk._client._errors import client_errors
+from plimsoll.sdk._client._operations import BotoOperations
 
 if TYPE_CHECKING:
     from plimsoll.api.wiring import Api
 
 
-class InProcessClient:
+class InProcessClient(BotoOperations):
     """Calls the API in this process, answering as boto3 does (plain dicts, ``ClientError``).
 
     Responses are fresh dicts whose timestamps are timezone-aware ``datetime`` objects, with
@@ -21,18 +22,6 @@ class InProcessClient:
 
     def __init__(self, api: Api) -> None:
         self._api = api
-
-    def create_processing_job(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("CreateProcessingJob", kwargs)
-
-    def describe_processing_job(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("DescribeProcessingJob", kwargs)
-
-    def list_processing_jobs(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("ListProcessingJobs", kwargs)
-
-    def stop_processing_job(self, **kwargs: Any) -> dict[str, Any]:
-        return self._call("StopProcessingJob", kwargs)
 
     def read_processing_job_log(
         self, job_name: str, host: str, offset: int = 0
