@@ -10,6 +10,7 @@ layer, the HTTP server and the SDK clients translate it at their boundary withou
     ├── ResourceInUse            ResourceInUse         name already taken, or busy
     ├── ResourceLimitExceeded    ResourceLimitExceeded too many of something
     ├── ConflictError            ConflictException     state does not allow the operation
+    ├── ModelError               ModelError            the model container answered 4xx/5xx
     ├── JobFailed                JobFailed             a job ended Failed (client-side wait)
     ├── RuntimeUnavailable       RuntimeUnavailable    a runtime/sandbox cannot be used here
     ├── EngineError              EngineError           a computation cannot be done
@@ -57,6 +58,19 @@ class ConflictError(PlimsollError):
     code = "ConflictException"
 
 
+class ModelError(PlimsollError):
+    """InvokeEndpoint's 424: the model failed; carries what the container said."""
+
+    code = "ModelError"
+
+    def __init__(
+        self, message: str, *, original_status_code: int = 500, original_message: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.original_status_code = original_status_code
+        self.original_message = original_message
+
+
 class JobFailed(PlimsollError):
     code = "JobFailed"
 
@@ -90,6 +104,7 @@ ERRORS_BY_CODE: dict[str, type[PlimsollError]] = {
         ResourceInUse,
         ResourceLimitExceeded,
         ConflictError,
+        ModelError,
         JobFailed,
         RuntimeUnavailable,
         EngineError,
