@@ -22,6 +22,10 @@ SAGEMAKER_PATH_MODULES = [
     "plimsoll.s3",
     "plimsoll.exceptions",
     "plimsoll.sdk.processing",
+    "plimsoll.model",
+    "plimsoll.predictor",
+    "plimsoll.serializers",
+    "plimsoll.deserializers",
 ]
 
 
@@ -53,7 +57,18 @@ def test_all_equals_public_names(module_name: str) -> None:
     assert declared == _public_names(module)
 
 
-@pytest.mark.parametrize("module_name", ["plimsoll.processing", "plimsoll.s3"])
+@pytest.mark.parametrize(
+    "module_name",
+    [
+        "plimsoll.processing",
+        "plimsoll.s3",
+        "plimsoll.model",
+        "plimsoll.predictor",
+        "plimsoll.serializers",
+        "plimsoll.deserializers",
+        "plimsoll.model_monitor",
+    ],
+)
 def test_top_level_modules_re_export_sdk_objects(module_name: str) -> None:
     top = importlib.import_module(module_name)
     sdk = importlib.import_module(module_name.replace("plimsoll.", "plimsoll.sdk."))

@@ -72,6 +72,24 @@ PLIMSOLL_MAX_LOG_BYTES = EnvVar(
 PLIMSOLL_SERVER_HOST = EnvVar("PLIMSOLL_SERVER_HOST", str, "Address `plimsoll server` binds.")
 PLIMSOLL_SERVER_PORT = EnvVar("PLIMSOLL_SERVER_PORT", int, "Port `plimsoll server` binds.")
 PLIMSOLL_RUNTIME = EnvVar("PLIMSOLL_RUNTIME", str, "Runtime that runs job hosts (local).")
+PLIMSOLL_INVOCATION_TIMEOUT_SECONDS = EnvVar(
+    "PLIMSOLL_INVOCATION_TIMEOUT_SECONDS", float, "Seconds a model may take per invocation (60)."
+)
+PLIMSOLL_ENDPOINT_STARTUP_TIMEOUT_SECONDS = EnvVar(
+    "PLIMSOLL_ENDPOINT_STARTUP_TIMEOUT_SECONDS", float, "Seconds for instances to answer /ping."
+)
+PLIMSOLL_CAPTURE_ROLL_SECONDS = EnvVar(
+    "PLIMSOLL_CAPTURE_ROLL_SECONDS", float, "Age at which a capture file is closed and uploaded."
+)
+PLIMSOLL_CAPTURE_ROLL_BYTES = EnvVar(
+    "PLIMSOLL_CAPTURE_ROLL_BYTES", int, "Size at which a capture file is closed and uploaded."
+)
+PLIMSOLL_CAPTURE_DISK_THRESHOLD = EnvVar(
+    "PLIMSOLL_CAPTURE_DISK_THRESHOLD", float, "Disk use fraction above which capture pauses."
+)
+PLIMSOLL_CAPTURE_MAX_PENDING = EnvVar(
+    "PLIMSOLL_CAPTURE_MAX_PENDING", int, "Capture records queued before new ones are dropped."
+)
 
 ALL_ENV_VARS: tuple[EnvVar[Any], ...] = (
     PLIMSOLL_CONFIG_FILE,
@@ -91,6 +109,12 @@ ALL_ENV_VARS: tuple[EnvVar[Any], ...] = (
     PLIMSOLL_SERVER_HOST,
     PLIMSOLL_SERVER_PORT,
     PLIMSOLL_RUNTIME,
+    PLIMSOLL_INVOCATION_TIMEOUT_SECONDS,
+    PLIMSOLL_ENDPOINT_STARTUP_TIMEOUT_SECONDS,
+    PLIMSOLL_CAPTURE_ROLL_SECONDS,
+    PLIMSOLL_CAPTURE_ROLL_BYTES,
+    PLIMSOLL_CAPTURE_DISK_THRESHOLD,
+    PLIMSOLL_CAPTURE_MAX_PENDING,
 )
 
 
@@ -147,6 +171,12 @@ class Settings:
     server_host: str = "127.0.0.1"
     server_port: int = 8880
     runtime: str = "local"
+    invocation_timeout_seconds: float = 60.0
+    endpoint_startup_timeout_seconds: float = 240.0
+    capture_roll_seconds: float = 60.0
+    capture_roll_bytes: int = 64 * 1024 * 1024
+    capture_disk_threshold: float = 0.75
+    capture_max_pending: int = 100_000
     images: tuple[ImageRule, ...] = DEFAULT_IMAGE_RULES
 
     @property

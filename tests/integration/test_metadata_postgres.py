@@ -19,6 +19,8 @@ from plimsoll.metadata.sql.migrate import VERSION_TABLE, current_revision, head_
 from plimsoll.metadata.sql.models import Base
 from tests.conformance.metadata_suite import MetadataStoreSuite
 
+SERVING_TABLES = ("models", "endpoint_configs", "endpoints")
+
 pytestmark = pytest.mark.postgres
 
 
@@ -74,7 +76,7 @@ def test_concurrent_first_opens_from_processes_migrate_once(postgres_url: str) -
         ]
         assert failures == []
         tables = set(sqlalchemy.inspect(engine).get_table_names(schema=schema))
-        assert tables == {"processing_jobs", VERSION_TABLE}
+        assert tables == {"processing_jobs", *SERVING_TABLES, VERSION_TABLE}
     finally:
         with engine.begin() as connection:
             connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))

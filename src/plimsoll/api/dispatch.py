@@ -5,17 +5,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from plimsoll.api.handlers import endpoints as endpoint_handlers
 from plimsoll.api.handlers import processing as processing_handlers
 from plimsoll.api.handlers.processing import Handler
 from plimsoll.errors import UnknownOperation
+from plimsoll.services.endpoints import EndpointService
 from plimsoll.services.processing import ProcessingService
 
 
 class Dispatcher:
-    """The SageMaker operations Plimsoll supports, each bound to its service."""
+    """The SageMaker operations Plimsoll supports, each bound to its service.
 
-    def __init__(self, *, processing: ProcessingService) -> None:
+    Args:
+        processing: Serves the processing-job operations.
+        endpoints: Serves the model, endpoint-config and endpoint operations; without it
+            those operations are unknown.
+    """
+
+    def __init__(
+        self, *, processing: ProcessingService, endpoints: EndpointService | None = None
+    ) -> None:
         self._handlers: dict[str, Handler] = {**processing_handlers.routes(processing)}
+        if endpoints is not None:
+            self._handlers.update(endpoint_handlers.routes(endpoints))
 
     @property
     def operations(self) -> frozenset[str]:

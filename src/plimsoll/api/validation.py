@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import pydantic
 
-from plimsoll.api.shapes import PATTERN_DISPLAY, WireShape, unwrap_type
+from plimsoll.api.shapes import PATTERN_DISPLAY, RUNTIME_PATTERN_DISPLAY, WireShape, unwrap_type
 from plimsoll.errors import ValidationError
 
 S = TypeVar("S", bound=WireShape)
@@ -127,12 +127,13 @@ def _unknown_member(where: _Location, loc: Sequence[str | int]) -> str:
 
 def _constraint(kind: str, err: Mapping[str, Any], where: _Location) -> str:
     ctx: Mapping[str, Any] = err.get("ctx") or {}
-    if kind in ("string_too_long", "too_long"):
+    if kind in ("string_too_long", "bytes_too_long", "too_long"):
         return f"Member must have length less than or equal to {ctx['max_length']}"
-    if kind in ("string_too_short", "too_short"):
+    if kind in ("string_too_short", "bytes_too_short", "too_short"):
         return f"Member must have length greater than or equal to {ctx['min_length']}"
     if kind == "string_pattern_mismatch":
-        shown = PATTERN_DISPLAY.get(ctx["pattern"], ctx["pattern"])
+        pattern = ctx["pattern"]
+        shown = PATTERN_DISPLAY.get(pattern) or RUNTIME_PATTERN_DISPLAY.get(pattern, pattern)
         return f"Member must satisfy regular expression pattern: {shown}"
     if kind in ("greater_than_equal", "greater_than"):
         return f"Member must have value greater than or equal to {ctx.get('ge', ctx.get('gt'))}"

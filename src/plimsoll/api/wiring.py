@@ -8,6 +8,11 @@ from plimsoll.api.dispatch import Dispatcher
 from plimsoll.compat.images import ImageCatalog
 from plimsoll.metadata.registry import open_store
 from plimsoll.runtimes.registry import get_runtime
+from plimsoll.services._fleet import Fleet
+from plimsoll.services.capture import CaptureWriter
+from plimsoll.services.endpoints import EndpointService
+from plimsoll.services.invocations import InvocationRouter
+from plimsoll.services.logs import LogStore
 from plimsoll.services.processing import ProcessingService
 from plimsoll.settings import Settings
 from plimsoll.storage.registry import StorageRouter
@@ -19,9 +24,16 @@ class Api:
 
     dispatcher: Dispatcher
     processing: ProcessingService
+    endpoints: EndpointService
+    invocations: InvocationRouter
+    capture: CaptureWriter
     storage: StorageRouter
 
     def close(self) -> None:
+        """Stops endpoints (flushing capture) and jobs; idempotent."""
+        self.endpoints.close()
+        self.invocations.close()
+        self.capture.close()
         self.processing.close()
 
 
@@ -37,11 +49,14 @@ def build_storage(settings: Settings) -> StorageRouter:
 
 def build_api(settings: Settings) -> Api:
     storage = build_storage(settings)
+    store = open_store(settings.database_url)
+    runtime = get_runtime(settings.runtime, sandbox=settings.sandbox)
+    images = ImageCatalog(settings.images)
     processing = ProcessingService(
-        store=open_store(settings.database_url),
+        store=store,
         storage=storage,
-        runtime=get_runtime(settings.runtime, sandbox=settings.sandbox),
-        images=ImageCatalog(settings.images),
+        runtime=runtime,
+        images=images,
         work_root=settings.home / "jobs",
         log_root=settings.home / "logs",
         region=settings.region,
@@ -50,4 +65,43 @@ def build_api(settings: Settings) -> Api:
         continuous_upload_seconds=settings.continuous_upload_seconds,
         max_log_bytes=settings.max_log_bytes,
     )
-    return Api(dispatcher=Dispatcher(processing=processing), processing=processing, storage=storage)
+    capture = CaptureWriter(
+        storage=storage,
+        spool_dir=settings.home / "capture-spool",
+        roll_seconds=settings.capture_roll_seconds,
+        roll_bytes=settings.capture_roll_bytes,
+        max_pending=settings.capture_max_pending,
+        disk_threshold=settings.capture_disk_threshold,
+    )
+    router = InvocationRouter(
+        capture=capture,
+        account_id=settings.account_id,
+        timeout_seconds=settings.invocation_timeout_seconds,
+    )
+    fleet = Fleet(
+        runtime=runtime,
+        storage=storage,
+        logs=LogStore(settings.home / "logs" / "endpoints"),
+        stop_grace_seconds=settings.stop_grace_seconds,
+        max_log_bytes=settings.max_log_bytes,
+        extra_env={"AWS_REGION": settings.region, "AWS_DEFAULT_REGION": settings.region},
+    )
+    endpoints = EndpointService(
+        store=store,
+        fleet=fleet,
+        router=router,
+        capture=capture,
+        images=images,
+        work_root=settings.home / "endpoints",
+        region=settings.region,
+        account_id=settings.account_id,
+        startup_timeout_seconds=settings.endpoint_startup_timeout_seconds,
+    )
+    return Api(
+        dispatcher=Dispatcher(processing=processing, endpoints=endpoints),
+        processing=processing,
+        endpoints=endpoints,
+        invocations=router,
+        capture=capture,
+        storage=storage,
+    )

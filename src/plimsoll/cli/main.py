@@ -10,6 +10,8 @@ import click
 from botocore.exceptions import ClientError
 
 from plimsoll import __version__
+from plimsoll.cli.capture import capture
+from plimsoll.cli.endpoints import endpoints
 from plimsoll.cli.jobs import jobs
 from plimsoll.cli.server import server
 from plimsoll.errors import PlimsollError
@@ -34,7 +36,7 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="plimsoll")
 @click.option("-v", "--verbose", is_flag=True, help="Log at DEBUG level.")
 def cli(verbose: bool) -> None:
-    """Plimsoll: SageMaker processing jobs on your own machines."""
+    """Plimsoll: SageMaker processing jobs and endpoints on your own machines."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -42,6 +44,8 @@ def cli(verbose: bool) -> None:
 
 
 cli.add_command(jobs)
+cli.add_command(endpoints)
+cli.add_command(capture)
 cli.add_command(server)
 
 

@@ -1,4 +1,4 @@
-"""Metadata: records about processing jobs (never their bytes).
+"""Metadata: records about processing jobs, models, endpoint configs and endpoints (never bytes).
 
 Open a store with :func:`open_store`; every store implements :class:`MetadataStore`.
 """

@@ -15,3 +15,16 @@ def in_use_message(name: str, arn: str | None = None) -> str:
         "Job name must be unique within an AWS account and region, "
         f"and a job with this name already exists{where}"
     )
+
+
+def serving_not_found_message(kind: str, name: str) -> str:
+    """The ResourceNotFound message for an unknown model, endpoint configuration or endpoint.
+
+    ``kind`` is SageMaker's noun: ``model``, ``endpoint configuration`` or ``endpoint``.
+    """
+    return f'Could not find {kind} "{name}".'
+
+
+def serving_in_use_message(kind: str, arn: str) -> str:
+    """The ResourceInUse message for a taken model, endpoint configuration or endpoint name."""
+    return f'Cannot create already existing {kind} "{arn}".'

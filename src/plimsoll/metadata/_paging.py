@@ -1,8 +1,12 @@
-"""ListProcessingJobs sorting and NextToken cursors, shared by every metadata store.
+"""List* sorting and NextToken cursors, shared by every metadata store and record kind.
 
 A token is the URL-safe base64 of a small JSON cursor: the sort it belongs to and the sort key
-(value, name) of the last job on the page. The next page starts strictly after that key, so
-pages neither overlap nor skip even when jobs are created between calls.
+(value, name) of the last record on the page. The next page starts strictly after that key, so
+pages neither overlap nor skip even when records are created between calls.
+
+The functions take any query with ``sort_by``/``sort_order``/``max_results``/``next_token``
+(:class:`PageQuery`: ``JobQuery``, ``ResourceQuery``) and any record with ``name`` and
+``creation_time`` (and ``status`` when sorting by it); ``fields`` names the sorts a list allows.
 """
 
 from __future__ import annotations
@@ -10,16 +14,53 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
+from typing import Protocol, TypeVar
 
 from plimsoll.errors import ValidationError
-from plimsoll.metadata.entities import JobQuery, ProcessingJob
 
-SORT_FIELDS: dict[str, str] = {"Name": "name", "CreationTime": "creation_time", "Status": "status"}
+SORT_FIELDS: Mapping[str, str] = {
+    "Name": "name",
+    "CreationTime": "creation_time",
+    "Status": "status",
+}
+"""Wire SortBy -> record attribute, for lists sortable by status (jobs, endpoints)."""
+
+NAME_AND_TIME_SORT_FIELDS: Mapping[str, str] = {"Name": "name", "CreationTime": "creation_time"}
+"""Wire SortBy -> record attribute, for lists of records without a status (models, configs)."""
+
 SORT_ORDERS = ("Ascending", "Descending")
 
 SortValue = str | datetime
+
+
+class PageQuery(Protocol):
+    """The sorting and paging part of a List* query."""
+
+    @property
+    def sort_by(self) -> str: ...
+
+    @property
+    def sort_order(self) -> str: ...
+
+    @property
+    def max_results(self) -> int: ...
+
+    @property
+    def next_token(self) -> str | None: ...
+
+
+class Listed(Protocol):
+    """A record that can be listed: named and timestamped."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def creation_time(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,7 +71,7 @@ class Cursor:
     name: str
 
 
-def sort_field(query: JobQuery) -> str:
+def sort_field(query: PageQuery, fields: Mapping[str, str] = SORT_FIELDS) -> str:
     """The snake_case attribute ``query`` sorts by. Raises ``ValidationError`` if unknown."""
     if query.sort_order not in SORT_ORDERS:
         raise ValidationError(
@@ -38,15 +79,45 @@ def sort_field(query: JobQuery) -> str:
             f"Member must satisfy enum value set: [{', '.join(SORT_ORDERS)}]"
         )
     try:
-        return SORT_FIELDS[query.sort_by]
+        return fields[query.sort_by]
     except KeyError:
         raise ValidationError(
             f"Value '{query.sort_by}' at 'sortBy' failed to satisfy constraint: "
-            f"Member must satisfy enum value set: [{', '.join(SORT_FIELDS)}]"
+            f"Member must satisfy enum value set: [{', '.join(fields)}]"
         ) from None
 
 
-def page_size(query: JobQuery) -> int:
+R = TypeVar("R", bound=Listed)
+
+
+def paginate(
+    records: Iterable[R], query: PageQuery, fields: Mapping[str, str] = SORT_FIELDS
+) -> tuple[list[R], str | None]:
+    """One page of ``records`` (already filtered) in ``query``'s order, and the next token.
+
+    The in-memory twin of the SQL stores' keyset queries: sorted by (sort value, name), the
+    page starts strictly after the cursor in ``query.next_token``.
+
+    Raises:
+        ValidationError: unknown sort, bad page size or bad token.
+    """
+    field = sort_field(query, fields)
+    limit = page_size(query)
+    cursor = decode_token(query)
+    descending = query.sort_order == "Descending"
+
+    def key(record: R) -> tuple[SortValue, str]:
+        return (sort_value(record, field), record.name)
+
+    ordered = sorted(records, key=key, reverse=descending)
+    if cursor is not None:
+        after = (cursor.value, cursor.name)
+        ordered = [r for r in ordered if (key(r) < after if descending else key(r) > after)]
+    page = ordered[:limit]
+    return page, (encode_token(query, page[-1], fields) if len(ordered) > limit else None)
+
+
+def page_size(query: PageQuery) -> int:
     """``max_results``, checked. Raises ``ValidationError`` when below 1."""
     if query.max_results < 1:
         raise ValidationError(
@@ -56,18 +127,19 @@ def page_size(query: JobQuery) -> int:
     return query.max_results
 
 
-def sort_value(job: ProcessingJob, field: str) -> SortValue:
-    """The value of ``field`` (from :data:`SORT_FIELDS`) on ``job``."""
+def sort_value(record: Listed, field: str) -> SortValue:
+    """The value of ``field`` (from :data:`SORT_FIELDS`) on ``record``."""
     if field == "name":
-        return job.name
+        return record.name
     if field == "status":
-        return str(job.status.value)
-    return job.creation_time
+        status = getattr(record, "status")  # noqa: B009 - only records with a status get here
+        return str(status.value) if isinstance(status, Enum) else str(status)
+    return record.creation_time
 
 
-def encode_token(query: JobQuery, last: ProcessingJob) -> str:
+def encode_token(query: PageQuery, last: Listed, fields: Mapping[str, str] = SORT_FIELDS) -> str:
     """The NextToken that continues ``query`` after ``last``."""
-    value = sort_value(last, sort_field(query))
+    value = sort_value(last, sort_field(query, fields))
     raw = {
         "s": query.sort_by,
         "o": query.sort_order,
@@ -79,7 +151,7 @@ def encode_token(query: JobQuery, last: ProcessingJob) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def decode_token(query: JobQuery) -> Cursor | None:
+def decode_token(query: PageQuery) -> Cursor | None:
     """The cursor in ``query.next_token`` (None without one).
 
     Raises:

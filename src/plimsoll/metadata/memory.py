@@ -1,4 +1,4 @@
-"""An in-process metadata store: jobs in a dict behind a lock (tests and ``memory://``)."""
+"""An in-process metadata store: records in dicts behind locks (tests and ``memory://``)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import threading
 from datetime import datetime
 
 from plimsoll.errors import ResourceInUse, ResourceNotFound
+from plimsoll.metadata._memory_serving import MemoryServingStore
 from plimsoll.metadata._messages import in_use_message, not_found_message
-from plimsoll.metadata._paging import decode_token, encode_token, page_size, sort_field, sort_value
+from plimsoll.metadata._paging import paginate
 from plimsoll.metadata.base import MetadataStore
 from plimsoll.metadata.entities import JobQuery, JobStatus, ProcessingJob
 
 
-class MemoryMetadataStore(MetadataStore):
-    """Keeps processing jobs in memory; safe to share between threads. Nothing persists."""
+class MemoryMetadataStore(MemoryServingStore, MetadataStore):
+    """Keeps processing jobs and serving records in memory; safe to share between threads.
+    Nothing persists."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._jobs: dict[str, ProcessingJob] = {}
         self._lock = threading.Lock()
 
@@ -33,24 +36,9 @@ class MemoryMetadataStore(MetadataStore):
         return job
 
     def list_processing_jobs(self, query: JobQuery) -> tuple[list[ProcessingJob], str | None]:
-        field = sort_field(query)
-        limit = page_size(query)
-        cursor = decode_token(query)
-        descending = query.sort_order == "Descending"
         with self._lock:
             jobs = [job for job in self._jobs.values() if _matches(job, query)]
-        jobs.sort(key=lambda job: (sort_value(job, field), job.name), reverse=descending)
-        if cursor is not None:
-            after = (cursor.value, cursor.name)
-
-            def past_cursor(job: ProcessingJob) -> bool:
-                key = (sort_value(job, field), job.name)
-                return key < after if descending else key > after
-
-            jobs = [job for job in jobs if past_cursor(job)]
-        page = jobs[:limit]
-        token = encode_token(query, page[-1]) if len(jobs) > limit else None
-        return page, token
+        return paginate(jobs, query)
 
     def update_processing_job(
         self,

@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from plimsoll.compat.naming import role_arn
 from plimsoll.sdk._client.base import SageMakerClient
+from plimsoll.sdk._endpoints import EndpointOperations
+from plimsoll.sdk._hosting import container_def, production_variant
 from plimsoll.sdk._job_wait import check_job_status, tail_job_logs, wait_for_job
 from plimsoll.sdk._uris import s3_path_join
 from plimsoll.settings import Settings
 
 if TYPE_CHECKING:
+    from plimsoll.api.wiring import Api
+    from plimsoll.sdk._client.runtime import SageMakerRuntimeClient
     from plimsoll.storage.base import Storage
     from plimsoll.storage.registry import StorageRouter
 
-__all__ = ["Session"]
+__all__ = ["Session", "container_def", "production_variant"]
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +29,21 @@ logger = logging.getLogger(__name__)
 DEFAULT_ROLE_NAME = "plimsoll"
 
 
-class Session:
-    """Mirrors `sagemaker.session.Session`, for what the processing classes use.
+class Session(EndpointOperations):
+    """Mirrors `sagemaker.session.Session`, for what the processing and hosting classes use.
 
     The session is where Plimsoll's settings are read (``Settings.load()`` unless
-    ``settings`` is given) and where the client and the storage are chosen:
+    ``settings`` is given) and where the clients and the storage are chosen:
 
     * ``sagemaker_client`` given: it is used as is (the in-process or HTTP client, or a
       real ``boto3.client("sagemaker", endpoint_url=...)`` pointed at ``plimsoll server``);
     * else ``PLIMSOLL_ENDPOINT_URL`` set: an HTTP client to that server;
     * else the service runs embedded in this process.
+
+    ``sagemaker_runtime_client`` (``invoke_endpoint``) is chosen alike, when first used:
+    the one given; else HTTP to ``PLIMSOLL_ENDPOINT_URL`` or to the server the SageMaker
+    client talks to; else the router of the embedded service behind the in-process
+    SageMaker client (one service per session, so it sees the endpoints that client made).
 
     ``s3://`` URIs are read and written through Plimsoll's storage (HOME/s3 on local disk
     unless ``PLIMSOLL_S3_ENDPOINT_URL`` names an S3 service).
@@ -44,17 +53,20 @@ class Session:
     * ``role`` may be any string or ``None``; :meth:`expand_role` turns a name into
       ``arn:aws:iam::<account>:role/<name>`` without asking IAM, and ``None`` into the role
       ``plimsoll`` (the SDK raises ``ValueError`` for a missing role).
-    * ``boto_session``, ``sagemaker_runtime_client``,
-      ``sagemaker_featurestore_runtime_client``, ``sagemaker_metrics_client`` and
-      ``sagemaker_config`` are accepted and kept, not used; region and account come from the
-      settings. ``settings`` is Plimsoll's :class:`~plimsoll.settings.Settings` (SageMaker's
-      ``SessionSettings`` is ignored with a warning).
+    * ``boto_session``, ``sagemaker_featurestore_runtime_client``,
+      ``sagemaker_metrics_client`` and ``sagemaker_config`` are accepted and kept, not used;
+      region and account come from the settings. ``settings`` is Plimsoll's
+      :class:`~plimsoll.settings.Settings` (SageMaker's ``SessionSettings`` is ignored with a
+      warning).
     * Job logs come from Plimsoll's log store, not CloudWatch.
+    * :meth:`wait_for_endpoint` polls every 0.2 s (the SDK: 30 s) and prints a progress
+      character at most every 5 s.
 
     Args:
         boto_session: Accepted for compatibility; kept.
         sagemaker_client: The SageMaker client to call (boto method names).
-        sagemaker_runtime_client: Accepted for compatibility; kept.
+        sagemaker_runtime_client: The runtime client to call (``invoke_endpoint``); for
+            example ``boto3.client("sagemaker-runtime", endpoint_url=...)``.
         sagemaker_featurestore_runtime_client: Accepted for compatibility; kept.
         default_bucket: Bucket for default S3 URIs (default ``sagemaker-<region>-<account>``
             or ``PLIMSOLL_DEFAULT_BUCKET``).
@@ -82,15 +94,58 @@ class Session:
             settings = None
         self._settings = settings or Settings.load()
         self.boto_session = boto_session
-        self.sagemaker_runtime_client = sagemaker_runtime_client
         self.sagemaker_featurestore_runtime_client = sagemaker_featurestore_runtime_client
         self.sagemaker_metrics_client = sagemaker_metrics_client
         self.sagemaker_config = sagemaker_config
-        self.sagemaker_client: SageMakerClient = sagemaker_client or _build_client(self._settings)
+        self._api: Api | None = None
+        if sagemaker_client is None:
+            sagemaker_client = self._build_client()
+        self.sagemaker_client: SageMakerClient = sagemaker_client
+        self._runtime_client: SageMakerRuntimeClient | None = sagemaker_runtime_client
         self._default_bucket_name_override = default_bucket
         self.default_bucket_prefix = default_bucket_prefix
         self.local_mode = False
         self._storage: StorageRouter = _build_storage(self._settings)
+
+    # --- clients --------------------------------------------------------------------------
+
+    def _build_client(self) -> SageMakerClient:
+        if self._settings.endpoint_url:
+            from plimsoll.sdk._client.http import HttpClient
+
+            return HttpClient(self._settings.endpoint_url)
+        from plimsoll.api.wiring import build_api
+        from plimsoll.sdk._client.inprocess import InProcessClient
+
+        self._api = build_api(self._settings)
+        return InProcessClient(self._api)
+
+    @property
+    def sagemaker_runtime_client(self) -> SageMakerRuntimeClient:
+        """The client that sends InvokeEndpoint requests (built on first use)."""
+        if self._runtime_client is None:
+            self._runtime_client = self._build_runtime_client()
+        return self._runtime_client
+
+    @sagemaker_runtime_client.setter
+    def sagemaker_runtime_client(self, client: SageMakerRuntimeClient) -> None:
+        self._runtime_client = client
+
+    def _build_runtime_client(self) -> SageMakerRuntimeClient:
+        from plimsoll.sdk._client.runtime import HttpRuntimeClient, InProcessRuntimeClient
+
+        url = self._settings.endpoint_url or _server_url_of(self.sagemaker_client)
+        if url:
+            return HttpRuntimeClient(url)
+        if self._api is None:
+            self._api = _api_of(self.sagemaker_client)
+        if self._api is None:
+            # A SageMaker client we know nothing about (a test double): embed a service.
+            from plimsoll.api.wiring import build_api
+
+            logger.info("No service behind the SageMaker client; embedding one for inference")
+            self._api = build_api(self._settings)
+        return InProcessRuntimeClient(self._api)
 
     # --- identity -------------------------------------------------------------------------
 
@@ -245,15 +300,22 @@ class Session:
         return desc
 
 
-def _build_client(settings: Settings) -> SageMakerClient:
-    if settings.endpoint_url:
-        from plimsoll.sdk._client.http import HttpClient
+def _server_url_of(client: object) -> str | None:
+    """The server a SageMaker client talks to: Plimsoll's HTTP client or boto3's."""
+    from plimsoll.sdk._client.http import HttpClient
 
-        return HttpClient(settings.endpoint_url)
-    from plimsoll.api.wiring import build_api
+    if isinstance(client, HttpClient):
+        return client._endpoint_url
+    meta = getattr(client, "meta", None)  # a boto3 client
+    url = getattr(meta, "endpoint_url", None)
+    return url if isinstance(url, str) else None
+
+
+def _api_of(client: object) -> Api | None:
+    """The embedded API behind an in-process client the caller built and passed in."""
     from plimsoll.sdk._client.inprocess import InProcessClient
 
-    return InProcessClient(build_api(settings))
+    return client._api if isinstance(client, InProcessClient) else None
 
 
 def _build_storage(settings: Settings) -> StorageRouter:

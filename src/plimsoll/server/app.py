@@ -10,13 +10,14 @@ from starlette.applications import Starlette
 
 from plimsoll.api.wiring import Api, build_api
 from plimsoll.server.routes import build_routes
+from plimsoll.server.runtime import RuntimeFront
 from plimsoll.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, api: Api | None = None) -> Starlette:
-    """The Starlette app speaking SageMaker's wire protocol.
+def create_app(settings: Settings | None = None, api: Api | None = None) -> RuntimeFront:
+    """The ASGI app: SageMaker's runtime path in front of the control-plane Starlette app.
 
     Args:
         settings: Used to build the API when ``api`` is not given (default:
@@ -32,13 +33,14 @@ def create_app(settings: Settings | None = None, api: Api | None = None) -> Star
         try:
             yield
         finally:
+            await served.invocations.close_loop_pool()
             if owned:
                 logger.info("closing the API")
                 served.close()
 
     app = Starlette(routes=build_routes(served), lifespan=lifespan)
     app.state.api = served
-    return app
+    return RuntimeFront(app, served.invocations)
 
 
 def serve(settings: Settings) -> None:

@@ -6,6 +6,7 @@
 * ``GET /_plimsoll/processing-jobs/{name}/logs/{host}?offset=N``: raw log bytes from ``N``,
   with ``X-Plimsoll-Next-Offset``.
 * ``GET /ping``: health.
+* ``GET /metrics``: serving metrics in the Prometheus text format.
 
 No stack trace ever reaches a client: unexpected exceptions answer 500 ``InternalFailure``
 and are logged here with the request id.
@@ -27,6 +28,7 @@ from starlette.routing import Route
 from plimsoll.api.wire_errors import SERIALIZATION, UNKNOWN_OPERATION, to_wire
 from plimsoll.api.wire_json import AMZ_JSON, dumps
 from plimsoll.errors import InternalError, PlimsollError, ValidationError
+from plimsoll.services.serving_metrics import CaptureSample
 
 if TYPE_CHECKING:
     from plimsoll.api.wiring import Api
@@ -44,6 +46,7 @@ def build_routes(api: Api) -> list[Route]:
     return [
         Route("/", aws_errors(_sagemaker(api)), methods=["POST"]),
         Route("/ping", _ping, methods=["GET"]),
+        Route("/metrics", _metrics(api), methods=["GET"]),
         Route(
             "/_plimsoll/processing-jobs/{name}/logs", aws_errors(_log_hosts(api)), methods=["GET"]
         ),
@@ -141,3 +144,26 @@ def _log_read(api: Api) -> Endpoint:
 
 async def _ping(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+def _metrics(api: Api) -> Endpoint:
+    async def metrics(request: Request) -> Response:
+        def samples() -> list[CaptureSample]:
+            found = []
+            for name in api.invocations.endpoint_names():
+                stats = api.capture.stats(name)
+                found.append(
+                    CaptureSample(
+                        endpoint=name,
+                        written=stats.records_written,
+                        dropped=stats.records_dropped,
+                        pending=stats.records_pending,
+                        paused=stats.paused_for_disk,
+                    )
+                )
+            return found
+
+        text = api.invocations.metrics.render(samples)
+        return Response(text, media_type="text/plain; version=0.0.4")
+
+    return metrics

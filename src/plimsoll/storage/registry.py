@@ -39,6 +39,10 @@ class StorageRouter:
         s3_access_key_id: access key for that service (None: botocore's credential chain).
         s3_secret_access_key: secret key for that service.
         region: signing region, also passed to job containers.
+        s3_connect_timeout: S3 connect timeout in seconds (None: the client's default).
+        s3_read_timeout: S3 read timeout in seconds (None: the client's default).
+        s3_max_attempts: S3 tries per request (None: the client's default retries).
+        s3_operation_timeout: seconds one S3 call may take in all (None: no limit).
     """
 
     def __init__(
@@ -49,12 +53,20 @@ class StorageRouter:
         s3_access_key_id: str | None = None,
         s3_secret_access_key: str | None = None,
         region: str = "us-east-1",
+        s3_connect_timeout: float | None = None,
+        s3_read_timeout: float | None = None,
+        s3_max_attempts: int | None = None,
+        s3_operation_timeout: float | None = None,
     ) -> None:
         self._local_s3_root = local_s3_root
         self._endpoint_url = s3_endpoint_url
         self._access_key_id = s3_access_key_id
         self._secret_access_key = s3_secret_access_key
         self._region = region
+        self._s3_connect_timeout = s3_connect_timeout
+        self._s3_read_timeout = s3_read_timeout
+        self._s3_max_attempts = s3_max_attempts
+        self._s3_operation_timeout = s3_operation_timeout
         self._backends: dict[str, Storage] = {}
         self._lock = threading.Lock()
 
@@ -119,4 +131,8 @@ class StorageRouter:
             access_key_id=self._access_key_id,
             secret_access_key=self._secret_access_key,
             region=self._region,
+            connect_timeout=self._s3_connect_timeout,
+            read_timeout=self._s3_read_timeout,
+            max_attempts=self._s3_max_attempts,
+            operation_timeout=self._s3_operation_timeout,
         )

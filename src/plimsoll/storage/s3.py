@@ -69,6 +69,15 @@ class S3Storage(Storage):
         access_key_id: access key; None uses botocore's credential chain.
         secret_access_key: secret key matching ``access_key_id``.
         region: signing region, also used for new buckets.
+        connect_timeout: seconds to wait for a connection (None: s3fs's default, 5).
+        read_timeout: seconds to wait for a response (None: s3fs's default, 15).
+        max_attempts: tries per request, retries included (None: the s3fs and botocore
+            defaults, several each).
+        operation_timeout: seconds one call may take in all, retries included, after which
+            it is cancelled and ``TimeoutError`` raised (None: no limit). Needed to fail
+            fast against a hung service: aiohttp waits for ``100 Continue`` on uploads
+            without applying ``read_timeout``. Short timeouts and 1 attempt suit callers
+            that retry on their own (Data Capture uploads).
     """
 
     scheme = "s3"
@@ -79,15 +88,33 @@ class S3Storage(Storage):
         access_key_id: str | None,
         secret_access_key: str | None,
         region: str,
+        *,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_attempts: int | None = None,
+        operation_timeout: float | None = None,
     ) -> None:
         self._endpoint_url = endpoint_url
+        # fsspec's sync wrappers take ``timeout`` and cancel the call when it passes.
+        self._limit: dict[str, Any] = {"timeout": operation_timeout} if operation_timeout else {}
         self._region = region
+        config: dict[str, Any] = {}
+        if connect_timeout is not None:
+            config["connect_timeout"] = connect_timeout
+        if read_timeout is not None:
+            config["read_timeout"] = read_timeout
+        if max_attempts is not None:
+            config["retries"] = {"total_max_attempts": 1, "mode": "standard"}
         self._fs = s3fs.S3FileSystem(
             client_kwargs={"endpoint_url": endpoint_url, "region_name": region},
             key=access_key_id,
             secret=secret_access_key,
             use_listings_cache=False,
+            **({"config_kwargs": config} if config else {}),
         )
+        if max_attempts is not None:
+            # s3fs retries on its own around botocore; it counts tries, not retries.
+            self._fs.retries = max_attempts
         self._known_buckets: set[str] = set()
         self._bucket_lock = threading.Lock()
 
@@ -111,14 +138,14 @@ class S3Storage(Storage):
         if not key or key.endswith("/"):
             raise FileNotFoundError(errno.ENOENT, "No such object", uri)
         with map_s3_errors(uri):
-            data: bytes = self._fs.cat_file(f"{bucket}/{key}")
+            data: bytes = self._fs.cat_file(f"{bucket}/{key}", **self._limit)
         return data
 
     def write_bytes(self, uri: str, data: bytes) -> None:
         bucket, key = _object(uri)
         self._ensure_bucket(bucket, uri)
         with map_s3_errors(uri):
-            self._fs.pipe_file(f"{bucket}/{key}", data)
+            self._fs.pipe_file(f"{bucket}/{key}", data, **self._limit)
 
     def download(self, pairs: Sequence[tuple[str, Path]]) -> None:
         if not pairs:
@@ -134,7 +161,7 @@ class S3Storage(Storage):
         logger.debug("downloading %s objects", len(remote))
         try:
             with map_s3_errors(_describe(pairs[0][0], len(pairs))):
-                self._fs.get(remote, local)
+                self._fs.get(remote, local, **self._limit)
         except FileNotFoundError as exc:
             missing = next((uri for uri, _ in pairs if not self._is_object(uri)), None)
             if missing is None:
@@ -154,13 +181,13 @@ class S3Storage(Storage):
             remote.append(f"{bucket}/{key}")
         logger.debug("uploading %s files", len(remote))
         with map_s3_errors(_describe(pairs[0][1], len(pairs))):
-            self._fs.put(local, remote)
+            self._fs.put(local, remote, **self._limit)
 
     def delete(self, uri: str) -> None:
         bucket, key = _object(uri)
         try:
             with map_s3_errors(uri):
-                self._fs.rm_file(f"{bucket}/{key}")
+                self._fs.rm_file(f"{bucket}/{key}", **self._limit)
         except FileNotFoundError:
             return
 
@@ -168,7 +195,7 @@ class S3Storage(Storage):
         bucket, key = _split(uri)
         try:
             with map_s3_errors(uri):
-                self._fs.call_s3("head_object", Bucket=bucket, Key=key)
+                self._fs.call_s3("head_object", Bucket=bucket, Key=key, **self._limit)
         except FileNotFoundError:
             return False
         return True
@@ -180,7 +207,7 @@ class S3Storage(Storage):
             try:
                 with map_s3_errors(uri):
                     page = self._fs.call_s3(
-                        "list_objects_v2", Bucket=bucket, Prefix=prefix, **token
+                        "list_objects_v2", Bucket=bucket, Prefix=prefix, **token, **self._limit
                     )
             except FileNotFoundError:
                 return  # no bucket, no objects
@@ -196,13 +223,13 @@ class S3Storage(Storage):
             return
         with self._bucket_lock, map_s3_errors(uri):
             try:
-                self._fs.call_s3("head_bucket", Bucket=bucket)
+                self._fs.call_s3("head_bucket", Bucket=bucket, **self._limit)
             except FileNotFoundError:
                 params: dict[str, Any] = {"Bucket": bucket}
                 if self._region != "us-east-1":
                     params["CreateBucketConfiguration"] = {"LocationConstraint": self._region}
                 try:
-                    self._fs.call_s3("create_bucket", **params)
+                    self._fs.call_s3("create_bucket", **params, **self._limit)
                     logger.info("created bucket %s", bucket)
                 except FileExistsError:
                     pass  # created concurrently

@@ -18,6 +18,8 @@ from plimsoll.metadata.sql.migrate import (
 )
 from plimsoll.metadata.sql.models import Base
 
+SERVING_TABLES = ("models", "endpoint_configs", "endpoints")
+
 
 def schema_diff(engine: sqlalchemy.Engine) -> list[object]:
     """What Alembic autogenerate would add to make the database match the models."""
@@ -35,7 +37,7 @@ def test_fresh_database_is_upgraded_to_head(tmp_path: Path) -> None:
         upgrade_to_head(engine)
         assert current_revision(engine) == head_revision()
         tables = set(sqlalchemy.inspect(engine).get_table_names())
-        assert tables == {"processing_jobs", VERSION_TABLE}
+        assert tables == {"processing_jobs", *SERVING_TABLES, VERSION_TABLE}
         upgrade_to_head(engine)  # idempotent
         assert current_revision(engine) == head_revision()
     finally:
@@ -60,5 +62,28 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
         assert set(sqlalchemy.inspect(engine).get_table_names()) == {VERSION_TABLE}
         upgrade_to_head(engine)
         assert schema_diff(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_processing_only_schema_keeps_jobs(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/m.db")
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0001")
+        with engine.begin() as connection:
+            connection.execute(
+                sqlalchemy.text(
+                    "INSERT INTO processing_jobs (name, arn, status, creation_time, "
+                    "last_modified_time, spec) VALUES ('old', 'arn', 'Completed', "
+                    "'2024-01-01 00:00:00', '2024-01-01 00:00:00', '{}')"
+                )
+            )
+        upgrade_to_head(engine)
+        assert current_revision(engine) == head_revision()
+        assert schema_diff(engine) == []
+        with engine.connect() as connection:
+            names = connection.execute(sqlalchemy.text("SELECT name FROM processing_jobs"))
+            assert [row[0] for row in names] == ["old"]
     finally:
         engine.dispose()

@@ -1,4 +1,8 @@
-"""SQLAlchemy models of the metadata tables (the schema that the migrations create)."""
+"""SQLAlchemy models of the metadata tables (the schema that the migrations create).
+
+Processing jobs keep their fields in columns; serving records (models, endpoint configs,
+endpoints) are one JSON document each, with the columns that List* filters and sorts on.
+"""
 
 from __future__ import annotations
 
@@ -64,3 +68,34 @@ class ProcessingJobRow(Base):
     failure_reason: Mapped[str | None] = mapped_column(Text)
     exit_message: Mapped[str | None] = mapped_column(Text)
     spec: Mapped[str] = mapped_column(Text)
+
+
+class ServingRow:
+    """The columns of every serving table; ``document`` holds the whole record as JSON
+    (``plimsoll.metadata.serving_codec``), the other columns are copies to filter and sort on."""
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    arn: Mapped[str] = mapped_column(String(256))
+    creation_time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_modified_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    document: Mapped[str] = mapped_column(Text)
+
+
+class ModelRow(ServingRow, Base):
+    """One model (``serving_codec.model_to_document``)."""
+
+    __tablename__ = "models"
+
+
+class EndpointConfigRow(ServingRow, Base):
+    """One endpoint config (``serving_codec.endpoint_config_to_document``)."""
+
+    __tablename__ = "endpoint_configs"
+
+
+class EndpointRow(ServingRow, Base):
+    """One endpoint (``serving_codec.endpoint_to_document``), with its status as a column."""
+
+    __tablename__ = "endpoints"
+
+    status: Mapped[str] = mapped_column(String(32), index=True)

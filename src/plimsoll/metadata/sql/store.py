@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from plimsoll.errors import InternalError, PlimsollError, ResourceInUse, ResourceNotFound
 from plimsoll.metadata._messages import in_use_message, not_found_message
-from plimsoll.metadata._paging import Cursor, decode_token, encode_token, page_size, sort_field
+from plimsoll.metadata._paging import decode_token, encode_token, page_size, sort_field
 from plimsoll.metadata.base import MetadataStore
 from plimsoll.metadata.entities import (
     JobQuery,
@@ -24,8 +24,10 @@ from plimsoll.metadata.entities import (
     spec_from_dict,
     spec_to_dict,
 )
+from plimsoll.metadata.sql._keyset import after, sort_keys
 from plimsoll.metadata.sql.engine import make_engine
 from plimsoll.metadata.sql.models import ProcessingJobRow
+from plimsoll.metadata.sql.serving_store import SqlServingMixin
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +71,9 @@ def from_entity(job: ProcessingJob) -> ProcessingJobRow:
     )
 
 
-class SqlMetadataStore(MetadataStore):
-    """Processing jobs in a SQL database whose schema is at the Alembic head.
+class SqlMetadataStore(SqlServingMixin, MetadataStore):
+    """Processing jobs and serving records in a SQL database whose schema is at the Alembic
+    head.
 
     The schema is not created here: ``plimsoll.metadata.registry.open_store`` migrates first.
 
@@ -126,23 +129,16 @@ class SqlMetadataStore(MetadataStore):
         limit = page_size(query)
         cursor = decode_token(query)
         descending = query.sort_order == "Descending"
-        name = self._ordered(Row.name)
-        keys = [name] if field == "name" else [self._ordered(_SORT_COLUMNS[field]), name]
+        keys = sort_keys(_SORT_COLUMNS[field], Row.name, self._engine.dialect.name)
         statement = select(Row).where(*_filters(query))
         if cursor is not None:
-            statement = statement.where(_after(keys, cursor, descending=descending))
+            statement = statement.where(after(keys, cursor, descending=descending))
         order = [key.desc() if descending else key.asc() for key in keys]
         statement = statement.order_by(*order).limit(limit + 1)
         with self._session() as session:
             jobs = [to_entity(row) for row in session.scalars(statement)]
         page = jobs[:limit]
         return page, (encode_token(query, page[-1]) if len(jobs) > limit else None)
-
-    def _ordered(self, column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
-        """``column`` as it sorts: text in byte order on every database (as in Python)."""
-        if self._engine.dialect.name == "postgresql" and column is not Row.creation_time:
-            return column.collate("C")
-        return column.expression
 
     def update_processing_job(
         self,
@@ -196,16 +192,3 @@ def _filters(query: JobQuery) -> list[ColumnElement[bool]]:
     if query.last_modified_time_before is not None:
         conditions.append(Row.last_modified_time < query.last_modified_time_before)
     return conditions
-
-
-def _after(
-    keys: list[ColumnElement[Any]], cursor: Cursor, *, descending: bool
-) -> ColumnElement[bool]:
-    """Rows strictly past ``cursor`` in the sort direction: ``keys`` are (sort column, name)
-    or just (name,)."""
-    if len(keys) == 1:
-        return keys[0] < cursor.name if descending else keys[0] > cursor.name
-    column, name = keys
-    if descending:
-        return or_(column < cursor.value, and_(column == cursor.value, name < cursor.name))
-    return or_(column > cursor.value, and_(column == cursor.value, name > cursor.name))

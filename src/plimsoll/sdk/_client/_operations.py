@@ -24,3 +24,45 @@ class BotoOperations(abc.ABC):
 
     def stop_processing_job(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("StopProcessingJob", kwargs)
+
+    def create_model(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateModel", kwargs)
+
+    def describe_model(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeModel", kwargs)
+
+    def delete_model(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteModel", kwargs)
+
+    def list_models(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListModels", kwargs)
+
+    def create_endpoint_config(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateEndpointConfig", kwargs)
+
+    def describe_endpoint_config(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeEndpointConfig", kwargs)
+
+    def delete_endpoint_config(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteEndpointConfig", kwargs)
+
+    def list_endpoint_configs(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListEndpointConfigs", kwargs)
+
+    def create_endpoint(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateEndpoint", kwargs)
+
+    def describe_endpoint(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeEndpoint", kwargs)
+
+    def update_endpoint(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("UpdateEndpoint", kwargs)
+
+    def delete_endpoint(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteEndpoint", kwargs)
+
+    def list_endpoints(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListEndpoints", kwargs)
+
+    def update_endpoint_weights_and_capacities(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("UpdateEndpointWeightsAndCapacities", kwargs)
