@@ -176,7 +176,7 @@ class Settings:
     capture_roll_seconds: float = 60.0
     capture_roll_bytes: int = 64 * 1024 * 1024
     capture_disk_threshold: float = 0.75
-    capture_max_pending: int = 100_000
+    capture_max_pending: int = 20_000
     images: tuple[ImageRule, ...] = DEFAULT_IMAGE_RULES
 
     @property
