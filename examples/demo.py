@@ -1,13 +1,30 @@
-"""`make demo`: a two-host ScriptProcessor job on the embedded defaults (local disk + SQLite).
+"""`make demo`: Plimsoll end to end on the embedded defaults (local disk + SQLite).
 
-The processing code below is SageMaker code with `sagemaker` replaced by `plimsoll`.
+1. A two-host ScriptProcessor job splits sample data (ShardedByS3Key) into train/test.
+2. A scikit-learn model is trained, deployed to a two-instance endpoint with Data Capture at
+   100 %, sent traffic, and its captured records are shown.
+
+The code below is SageMaker code with `sagemaker` replaced by `plimsoll`.
 """
 
 from __future__ import annotations
 
+import json
+import tarfile
+import tempfile
 from pathlib import Path
 
+import joblib
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+from plimsoll.compat.capture_format import iter_records
+from plimsoll.compat.naming import name_from_base
+from plimsoll.deserializers import JSONDeserializer
+from plimsoll.model import Model
+from plimsoll.model_monitor import DataCaptureConfig
 from plimsoll.processing import ProcessingInput, ProcessingOutput, ScriptProcessor
+from plimsoll.serializers import CSVSerializer
 from plimsoll.session import Session
 from plimsoll.settings import Settings
 
@@ -16,6 +33,11 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     session = Session()
+    process(session)
+    serve(session)
+
+
+def process(session: Session) -> None:
     bucket = session.default_bucket()
     raw = session.upload_data(str(HERE / "data" / "raw"), bucket=bucket, key_prefix="demo/raw")
     print(f"uploaded sample data to {raw}")
@@ -65,6 +87,55 @@ def main() -> None:
         "see it again with: .venv/bin/plimsoll jobs list ; .venv/bin/plimsoll jobs describe "
         f"{job['ProcessingJobName']}"
     )
+
+
+def serve(session: Session) -> None:
+    bucket = session.default_bucket()
+    features, labels = load_iris(return_X_y=True)
+    work = Path(tempfile.mkdtemp(prefix="plimsoll-demo-"))
+    joblib.dump(LogisticRegression(max_iter=500).fit(features, labels), work / "model.joblib")
+    with tarfile.open(work / "model.tar.gz", "w:gz") as tar:
+        tar.add(work / "model.joblib", arcname="model.joblib")
+    model_data = session.upload_data(
+        str(work / "model.tar.gz"), bucket=bucket, key_prefix="demo/model"
+    )
+    print(f"\ntrained an iris LogisticRegression: {model_data}")
+
+    model = Model(
+        image_uri="sklearn",
+        model_data=model_data,
+        entry_point="inference.py",
+        source_dir=str(HERE),
+        role="any",
+        sagemaker_session=session,
+    )
+    endpoint_name = name_from_base("demo-iris")
+    capture_uri = f"s3://{bucket}/demo/capture"
+    predictor = model.deploy(
+        initial_instance_count=2,
+        instance_type="ml.m5.xlarge",
+        endpoint_name=endpoint_name,
+        serializer=CSVSerializer(),
+        deserializer=JSONDeserializer(),
+        data_capture_config=DataCaptureConfig(
+            enable_capture=True, sampling_percentage=100, destination_s3_uri=capture_uri
+        ),
+    )
+    print(f"\nendpoint {endpoint_name} is InService; sending 30 requests")
+    for index, row in enumerate(features[::5]):
+        answer = predictor.predict(row, inference_id=f"demo-{index}")
+        if index < 3:
+            print(f"  {row.tolist()} -> {answer}")
+    predictor.delete_endpoint()  # stops the instances and flushes the capture files
+    files = session.list_s3_files(bucket, f"demo/capture/{endpoint_name}/")
+    print(f"\ncaptured {len(files)} file(s) under {capture_uri}/{endpoint_name}/AllTraffic/")
+    records = [
+        record
+        for key in files
+        for record in iter_records(session.read_s3_file(bucket, key).encode())
+    ]
+    print(f"{len(records)} records; the first one:")
+    print(json.dumps(json.loads(records[0].model_dump_json(exclude_none=True)), indent=2))
 
 
 if __name__ == "__main__":
