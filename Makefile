@@ -42,8 +42,10 @@ test: install postgres lint
 	$(BIN)/pytest -m "not gpu" -p no:cacheprovider
 
 bench: install
-	$(BIN)/python benchmarks/bench_processing_overhead.py
-	$(BIN)/python benchmarks/bench_staging.py
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+	cd benchmarks && ../$(BIN)/python bench_processing_overhead.py
+	cd benchmarks && ../$(BIN)/python bench_staging.py
+	cd benchmarks && ../$(BIN)/python bench_serving.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plimsoll.api.wiring import Api
+from plimsoll.api.wiring import Api, build_api
 from plimsoll.compat.capture_format import iter_records
 from plimsoll.errors import ModelError, ResourceInUse, ValidationError
 from plimsoll.metadata.serving_entities import (
@@ -19,6 +19,7 @@ from plimsoll.metadata.serving_entities import (
     VariantSpec,
 )
 from plimsoll.services.invocations import InvokeRequest
+from plimsoll.settings import Settings
 from tests.integration._models import IRIS_ROW, model_tar
 
 CRASHY = """
@@ -211,3 +212,73 @@ def test_bad_configs_are_refused(api: Api, tmp_path: Path) -> None:
             api.endpoints.create_endpoint_config(name="bad", variants=variant, data_capture=spec)
     with pytest.raises(ValidationError, match="used twice"):
         api.endpoints.create_endpoint_config(name="bad", variants=variant * 2, data_capture=None)
+
+
+BROKEN = """
+def model_fn(model_dir):
+    raise RuntimeError("weights are corrupt")
+"""
+
+SLOW = """
+import os, time, joblib
+def model_fn(model_dir):
+    return joblib.load(os.path.join(model_dir, "model.joblib"))
+def predict_fn(data, model):
+    if float(data[0][0]) > 500:
+        time.sleep(30)
+    return model.predict(data)
+"""
+
+
+def test_a_model_that_cannot_load_fails_the_endpoint(api: Api, tmp_path: Path) -> None:
+    tar = model_tar(tmp_path / "broken", code=BROKEN)
+    api.endpoints.create_model(
+        name="broken-model",
+        container=ContainerSpec(
+            image="sklearn",
+            model_data_url=str(tar),
+            environment={"SAGEMAKER_PROGRAM": "inference.py"},
+        ),
+        execution_role_arn=None,
+    )
+    api.endpoints.create_endpoint_config(
+        name="broken-config",
+        variants=(VariantSpec(variant_name="AllTraffic", model_name="broken-model"),),
+        data_capture=None,
+    )
+    api.endpoints.create_endpoint(name="broken", config_name="broken-config")
+    deadline = time.monotonic() + 60
+    while api.endpoints.describe_endpoint("broken")[0].status is EndpointStatus.CREATING:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    record, _ = api.endpoints.describe_endpoint("broken")
+    assert record.status is EndpointStatus.FAILED
+    assert record.failure_reason is not None and "weights are corrupt" in record.failure_reason
+    with pytest.raises(ValidationError, match="not in service"):
+        _invoke(api, "broken")
+
+
+def test_a_hung_model_times_out_and_is_replaced(settings: Settings, tmp_path: Path) -> None:
+    api = build_api(settings.with_overrides(invocation_timeout_seconds=1.0))
+    try:
+        _deploy(api, tmp_path, "slow", count=2, code=SLOW)
+        with pytest.raises(ModelError, match="timed out"):
+            _invoke(api, "slow", "900,1,1,1")
+        # The hung instance stops answering /ping and is replaced; the other one serves.
+        deadline = time.monotonic() + 40
+        served = 0
+        while time.monotonic() < deadline and served < 20:
+            try:
+                assert json.loads(_invoke(api, "slow")) == [0]
+                served += 1
+            except ModelError:
+                time.sleep(0.1)
+        assert served == 20
+        while time.monotonic() < deadline:
+            if 'restarts_total{endpoint="slow"' in api.invocations.metrics.render(list):
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the hung instance was never replaced")
+    finally:
+        api.close()

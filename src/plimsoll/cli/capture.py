@@ -10,16 +10,16 @@ from rich.console import Console
 from rich.table import Table
 
 from plimsoll.api.wiring import build_storage
+from plimsoll.cli._sessions import session
 from plimsoll.compat.capture_format import CaptureRecord, CaptureSide, decode_data, iter_records
-from plimsoll.sdk.session import Session
 from plimsoll.settings import Settings
 from plimsoll.storage.base import ObjectInfo
 
 
-def _capture_files(endpoint: str, destination: str | None) -> tuple[list[ObjectInfo], Any]:
+def _capture_files(endpoint: str, destination: str | None) -> tuple[list[ObjectInfo], Any, str]:
     settings = Settings.load()
     if destination is None:
-        found = Session(settings=settings).sagemaker_client.describe_endpoint(EndpointName=endpoint)
+        found = session().sagemaker_client.describe_endpoint(EndpointName=endpoint)
         capture = found.get("DataCaptureConfig")
         if not capture:
             raise click.ClickException(f"endpoint {endpoint} has no DataCaptureConfig")
@@ -27,7 +27,7 @@ def _capture_files(endpoint: str, destination: str | None) -> tuple[list[ObjectI
     prefix = f"{destination.rstrip('/')}/{endpoint}/"
     storage = build_storage(settings).for_uri(prefix)
     files = [o for o in storage.list_prefix(prefix) if o.uri.endswith(".jsonl")]
-    return files, storage
+    return files, storage, prefix
 
 
 @click.group()
@@ -40,16 +40,16 @@ def capture() -> None:
 @click.option("--destination", default=None, help="Capture root (default: from the endpoint).")
 def ls(endpoint: str, destination: str | None) -> None:
     """List capture files, oldest first, with their record counts."""
-    files, storage = _capture_files(endpoint, destination)
+    files, storage, prefix = _capture_files(endpoint, destination)
     if not files:
         click.echo("No capture files yet (files are uploaded when they roll, every minute).")
         return
-    table = Table(header_style="bold")
+    table = Table(header_style="bold", title=prefix, title_justify="left")
     for column in ("File", "Bytes", "Records"):
         table.add_column(column, overflow="fold")
     for item in files:
         count = storage.read_bytes(item.uri).count(b"\n")
-        table.add_row(item.uri, str(item.size), str(count))
+        table.add_row(item.relative, str(item.size), str(count))
     Console().print(table)
 
 
@@ -60,7 +60,7 @@ def ls(endpoint: str, destination: str | None) -> None:
 @click.option("--raw", is_flag=True, help="Print the JSON lines as stored.")
 def tail(endpoint: str, count: int, destination: str | None, raw: bool) -> None:
     """Show the newest captured records, with their payloads decoded."""
-    files, storage = _capture_files(endpoint, destination)
+    files, storage, _ = _capture_files(endpoint, destination)
     records: list[CaptureRecord] = []
     for item in reversed(files):
         records = list(iter_records(storage.read_bytes(item.uri))) + records

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from plimsoll.cli._render import duration
-from plimsoll.sdk.session import Session
+from plimsoll.cli._sessions import session
 from plimsoll.settings import Settings
 
 STATUS_STYLE = {
@@ -23,10 +23,6 @@ STATUS_STYLE = {
     "OutOfService": "red",
     "Deleting": "magenta",
 }
-
-
-def _session() -> Session:
-    return Session(settings=Settings.load())
 
 
 @click.group()
@@ -45,7 +41,7 @@ def list_endpoints(status: str | None) -> None:
     }
     if status:
         params["StatusEquals"] = status
-    found = _session().sagemaker_client.list_endpoints(**params)["Endpoints"]
+    found = session().sagemaker_client.list_endpoints(**params)["Endpoints"]
     if not found:
         click.echo("No endpoints.")
         return
@@ -68,7 +64,7 @@ def list_endpoints(status: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print DescribeEndpoint as JSON.")
 def describe(name: str, as_json: bool) -> None:
     """Show one endpoint: status, variants, capture."""
-    found = _session().sagemaker_client.describe_endpoint(EndpointName=name)
+    found = session().sagemaker_client.describe_endpoint(EndpointName=name)
     found.pop("ResponseMetadata", None)
     if as_json:
         click.echo(json.dumps(found, indent=2, default=str))
@@ -123,7 +119,7 @@ def invoke(
     ):
         if value:
             params[key] = value
-    response = _session().sagemaker_runtime_client.invoke_endpoint(**params)
+    response = session().sagemaker_runtime_client.invoke_endpoint(**params)
     data = response["Body"].read()
     sys.stdout.write(data.decode("utf-8", "replace"))
     if not data.endswith(b"\n"):
@@ -138,7 +134,7 @@ def invoke(
 @click.argument("name")
 def delete(name: str) -> None:
     """Delete an endpoint (its instances stop; captured data stays)."""
-    _session().sagemaker_client.delete_endpoint(EndpointName=name)
+    session().sagemaker_client.delete_endpoint(EndpointName=name)
     click.echo(f"Deleted {name}.")
 
 

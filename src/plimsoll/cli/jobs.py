@@ -11,17 +11,11 @@ import click
 from rich.console import Console
 
 from plimsoll.cli._render import describe_table, duration, jobs_table, status_text
-from plimsoll.sdk._client.base import LogReader, SageMakerClient
-from plimsoll.sdk.session import Session
-from plimsoll.settings import Settings
+from plimsoll.cli._sessions import client
+from plimsoll.sdk._client.base import LogReader
 
 TERMINAL = ("Completed", "Failed", "Stopped")
 POLL_SECONDS = 0.5
-
-
-def _client() -> SageMakerClient:
-    client: SageMakerClient = Session(settings=Settings.load()).sagemaker_client
-    return client
 
 
 @click.group()
@@ -40,9 +34,11 @@ def list_jobs(status: str | None, name_contains: str | None, max_results: int) -
         params["StatusEquals"] = status
     if name_contains:
         params["NameContains"] = name_contains
-    client, found = _client(), list[dict[str, Any]]()
+    sagemaker, found = client(), list[dict[str, Any]]()
     while len(found) < max_results:
-        page = client.list_processing_jobs(MaxResults=min(100, max_results - len(found)), **params)
+        page = sagemaker.list_processing_jobs(
+            MaxResults=min(100, max_results - len(found)), **params
+        )
         found.extend(page["ProcessingJobSummaries"])
         if not page.get("NextToken"):
             break
@@ -58,7 +54,7 @@ def list_jobs(status: str | None, name_contains: str | None, max_results: int) -
 @click.option("--json", "as_json", is_flag=True, help="Print DescribeProcessingJob as JSON.")
 def describe(name: str, as_json: bool) -> None:
     """Show one job."""
-    job = _client().describe_processing_job(ProcessingJobName=name)
+    job = client().describe_processing_job(ProcessingJobName=name)
     if as_json:
         job.pop("ResponseMetadata", None)
         click.echo(json.dumps(job, indent=2, default=str))
@@ -70,7 +66,7 @@ def describe(name: str, as_json: bool) -> None:
 @click.argument("name")
 def stop(name: str) -> None:
     """Stop a job (SIGTERM, then SIGKILL after the grace period)."""
-    _client().stop_processing_job(ProcessingJobName=name)
+    client().stop_processing_job(ProcessingJobName=name)
     click.echo(f"Stopping {name}.")
 
 
@@ -79,16 +75,16 @@ def stop(name: str) -> None:
 @click.option("-f", "--follow", is_flag=True, help="Keep streaming until the job ends.")
 def logs(name: str, follow: bool) -> None:
     """Print each host's stdout and stderr (prefixed by host when there are several)."""
-    client = _client()
-    if not isinstance(client, LogReader):
+    reader = client()
+    if not isinstance(reader, LogReader):
         raise click.ClickException("this client cannot read logs (use the Plimsoll server)")
     offsets: dict[str, int] = {}
     while True:
-        status = client.describe_processing_job(ProcessingJobName=name)["ProcessingJobStatus"]
-        _print_new(client, name, offsets)
+        status = reader.describe_processing_job(ProcessingJobName=name)["ProcessingJobStatus"]
+        _print_new(reader, name, offsets)
         if not follow or status in TERMINAL:
             if follow:
-                _print_new(client, name, offsets)
+                _print_new(reader, name, offsets)
                 click.echo(f"--- {name}: ", nl=False)
                 Console().print(status_text(status))
             return
@@ -112,11 +108,11 @@ def _print_new(client: LogReader, name: str, offsets: dict[str, int]) -> None:
 @click.argument("name")
 def wait(name: str) -> None:
     """Wait for a job to end, with a live status line; exit 1 unless it Completed."""
-    client = _client()
+    sagemaker = client()
     console = Console(stderr=True)
     with console.status(f"{name}: waiting") as spinner:
         while True:
-            job = client.describe_processing_job(ProcessingJobName=name)
+            job = sagemaker.describe_processing_job(ProcessingJobName=name)
             status = job["ProcessingJobStatus"]
             since = job.get("ProcessingStartTime") or job.get("CreationTime")
             spinner.update(f"{name}: {status_text(status)} {duration(since, None)}")

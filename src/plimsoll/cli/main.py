@@ -10,6 +10,7 @@ import click
 from botocore.exceptions import ClientError
 
 from plimsoll import __version__
+from plimsoll.cli._sessions import close_all
 from plimsoll.cli.capture import capture
 from plimsoll.cli.endpoints import endpoints
 from plimsoll.cli.jobs import jobs
@@ -30,6 +31,8 @@ class _Group(click.Group):
         except PlimsollError as exc:
             click.secho(f"{exc.code}: {exc.message}", fg="red", err=True)
             sys.exit(1)
+        finally:
+            close_all()
 
 
 @click.group(cls=_Group)

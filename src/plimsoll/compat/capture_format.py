@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
+import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -169,6 +171,77 @@ def build_record(
         metadata["customAttributes"] = [custom_attributes]
     metadata["inferenceTime"] = format_inference_time(epoch_seconds)
     return {"captureData": capture, "eventMetadata": metadata, "eventVersion": EVENT_VERSION}
+
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+@functools.lru_cache(maxsize=8)
+def _inference_time_of_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _side_json(mode: str, body: bytes, content_type: str | None, rules: ContentTypeRules) -> str:
+    data, encoding = encode_body(body, content_type, rules)
+    observed = "null" if content_type is None else _encode_string(content_type)
+    return (
+        f'{{"observedContentType":{observed},"mode":"{mode}","data":{_encode_string(data)},'
+        f'"encoding":"{encoding}"}}'
+    )
+
+
+def record_line(
+    *,
+    event_id: str,
+    epoch_seconds: float,
+    rules: ContentTypeRules,
+    request: tuple[bytes, str | None] | None,
+    response: tuple[bytes, str | None] | None,
+    inference_id: str | None = None,
+    custom_attributes: str | None = None,
+) -> bytes:
+    """The JSON line of one record, built directly (the capture writer's hot loop).
+
+    Byte for byte what ``to_json_line(build_record(...))`` gives for the same inputs, about
+    four times faster: only strings go through the JSON encoder.
+    """
+    sides = []
+    if request is not None:
+        sides.append(f'"endpointInput":{_side_json(INPUT, request[0], request[1], rules)}')
+    if response is not None:
+        sides.append(f'"endpointOutput":{_side_json(OUTPUT, response[0], response[1], rules)}')
+    meta = f'"eventId":{_encode_string(event_id)}'
+    if inference_id is not None:
+        meta += f',"inferenceId":{_encode_string(inference_id)}'
+    if custom_attributes is not None:
+        meta += f',"customAttributes":[{_encode_string(custom_attributes)}]'
+    when = _inference_time_of_second(_epoch_ms(epoch_seconds) // 1000)
+    line = (
+        f'{{"captureData":{{{",".join(sides)}}},"eventMetadata":{{{meta},"inferenceTime":"{when}"}},'
+        f'"eventVersion":"{EVENT_VERSION}"}}\n'
+    )
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: let the general path escape it
+        return to_json_line(
+            build_record(
+                event_id=event_id,
+                epoch_seconds=epoch_seconds,
+                endpoint_input=capture_side(INPUT, *request, rules) if request else None,
+                endpoint_output=capture_side(OUTPUT, *response, rules) if response else None,
+                inference_id=inference_id,
+                custom_attributes=custom_attributes,
+            )
+        )
+
+
+def new_event_id() -> str:
+    """A random (version 4) UUID string, cheaper than ``str(uuid.uuid4())``."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def to_json_line(record: dict[str, Any]) -> bytes:

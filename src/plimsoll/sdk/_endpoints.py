@@ -10,6 +10,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from plimsoll.sdk._client.base import SageMakerClient
 from plimsoll.sdk._hosting import ENDPOINT_POLL_SECONDS, production_variant, wait_for_endpoint
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,7 @@ def _not_found(exc: Exception) -> bool:
 class EndpointOperations:
     """Session methods for real-time hosting (mixed into :class:`~plimsoll.session.Session`)."""
 
-    # Provided by Session. Typed loosely here: the SageMaker client protocol only names
-    # the processing operations, while boto3 and Plimsoll's clients have the hosting ones.
-    sagemaker_client: Any
+    sagemaker_client: SageMakerClient  # provided by Session
 
     def expand_role(self, role: str | None) -> str:
         raise NotImplementedError  # pragma: no cover - Session implements it

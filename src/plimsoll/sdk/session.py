@@ -120,6 +120,20 @@ class Session(EndpointOperations):
         self._api = build_api(self._settings)
         return InProcessClient(self._api)
 
+    def close(self) -> None:
+        """Closes the clients this session built (connections; an embedded API's endpoints
+        and jobs). Plimsoll's addition: SageMaker sessions have nothing to close."""
+        for client in (self._runtime_client, self.sagemaker_client):
+            close = getattr(client, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     @property
     def sagemaker_runtime_client(self) -> SageMakerRuntimeClient:
         """The client that sends InvokeEndpoint requests (built on first use)."""

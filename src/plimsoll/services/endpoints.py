@@ -206,7 +206,10 @@ class EndpointService:
         stats = self._capture.stats(name)
         return endpoint, CaptureState(
             enable_capture=spec.enable_capture,
-            capture_status="Started" if spec.enable_capture else "Stopped",
+            # A disk-guard pause shows as Stopped: capture is not happening right now.
+            capture_status="Started"
+            if spec.enable_capture and not stats.paused_for_disk
+            else "Stopped",
             current_sampling_percentage=spec.initial_sampling_percentage,
             destination_s3_uri=spec.destination_s3_uri,
             kms_key_id=spec.kms_key_id,

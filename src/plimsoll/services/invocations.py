@@ -15,7 +15,6 @@ import logging
 import random
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -169,7 +168,7 @@ class InvocationRouter:
                 CaptureEvent(
                     endpoint=name,
                     variant=variant.name,
-                    event_id=str(uuid.uuid4()),
+                    event_id=None,
                     inference_id=request.inference_id,
                     custom_attributes=request.custom_attributes,
                     time=received,

@@ -411,3 +411,64 @@ def test_key_and_inference_time_agree_at_a_second_boundary() -> None:
 def test_parse_object_key_rejects_other_layouts() -> None:
     with pytest.raises(ValueError, match="does not match"):
         parse_object_key("s3://b/ground-truth/2024/01/19/19/2901.jsonl")
+
+
+def test_fast_record_line_matches_the_general_path_byte_for_byte() -> None:
+    import itertools
+    import random
+
+    from plimsoll.compat.capture_format import (
+        INPUT,
+        OUTPUT,
+        ContentTypeRules,
+        build_record,
+        capture_side,
+        record_line,
+        to_json_line,
+    )
+
+    bodies = [b"5.1,3.5", 'é"\\\n\t\x00☃'.encode(), b"\xff\xfe\x00", b"", b'{"a": [1]}']
+    types = [None, "text/csv", "text/csv; charset=utf-8", "APPLICATION/JSON", "image/png"]
+    rng = random.Random(7)
+    for rules in (
+        ContentTypeRules.from_lists(["text/csv"], ["application/json"]),
+        ContentTypeRules.from_lists(None, None),
+    ):
+        for body, ctype, inference, attrs, sides in itertools.product(
+            bodies, types, (None, 'q"1', "\ud800"), (None, "a=b"), ((1, 1), (1, 0), (0, 1))
+        ):
+            when = rng.random() * 2e9
+            request = (body, ctype) if sides[0] else None
+            response = (b"[0]", "application/json") if sides[1] else None
+            fast = record_line(
+                event_id="e-1",
+                epoch_seconds=when,
+                rules=rules,
+                request=request,
+                response=response,
+                inference_id=inference,
+                custom_attributes=attrs,
+            )
+            general = to_json_line(
+                build_record(
+                    event_id="e-1",
+                    epoch_seconds=when,
+                    endpoint_input=capture_side(INPUT, body, ctype, rules) if request else None,
+                    endpoint_output=capture_side(OUTPUT, b"[0]", "application/json", rules)
+                    if response
+                    else None,
+                    inference_id=inference,
+                    custom_attributes=attrs,
+                )
+            )
+            assert fast == general
+
+
+def test_event_ids_are_version_4_uuids() -> None:
+    import uuid
+
+    from plimsoll.compat.capture_format import new_event_id
+
+    ids = {new_event_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(uuid.UUID(i).version == 4 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
