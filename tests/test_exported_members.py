@@ -67,6 +67,7 @@ def test_all_equals_public_names(module_name: str) -> None:
         "plimsoll.serializers",
         "plimsoll.deserializers",
         "plimsoll.model_monitor",
+        "plimsoll.model_monitor.dataset_format",
     ],
 )
 def test_top_level_modules_re_export_sdk_objects(module_name: str) -> None:

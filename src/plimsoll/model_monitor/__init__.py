@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
-from plimsoll.sdk.model_monitor import DataCaptureConfig
+from plimsoll.sdk.model_monitor import (
+    CronExpressionGenerator,
+    DataCaptureConfig,
+    DatasetFormat,
+    MonitoringDatasetFormat,
+)
 
-__all__ = ["DataCaptureConfig"]
+__all__ = [
+    "CronExpressionGenerator",
+    "DataCaptureConfig",
+    "DatasetFormat",
+    "MonitoringDatasetFormat",
+]

@@ -5,6 +5,13 @@ Import them from ``plimsoll.model_monitor``; each is defined once in a module of
 
 from __future__ import annotations
 
+from plimsoll.sdk.model_monitor.cron_expression_generator import CronExpressionGenerator
 from plimsoll.sdk.model_monitor.data_capture_config import DataCaptureConfig
+from plimsoll.sdk.model_monitor.dataset_format import DatasetFormat, MonitoringDatasetFormat
 
-__all__ = ["DataCaptureConfig"]
+__all__ = [
+    "CronExpressionGenerator",
+    "DataCaptureConfig",
+    "DatasetFormat",
+    "MonitoringDatasetFormat",
+]
