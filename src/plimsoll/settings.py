@@ -148,7 +148,14 @@ class ImageRule:
         return sys.executable if self.python == "current" else self.python
 
 
-DEFAULT_IMAGE_RULES: tuple[ImageRule, ...] = (ImageRule(pattern="*"),)
+DEFAULT_IMAGE_RULES: tuple[ImageRule, ...] = (
+    # SageMaker's built-in Model Monitor analyzer image, by any registry or tag.
+    ImageRule(
+        pattern="*sagemaker-model-monitor-analyzer*",
+        entrypoint=("python3", "-m", "plimsoll.images.model_monitor_analyzer"),
+    ),
+    ImageRule(pattern="*"),
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
