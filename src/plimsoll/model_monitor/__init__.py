@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from plimsoll.sdk.model_monitor import (
+    BaseliningJob,
+    Constraints,
+    ConstraintViolations,
     CronExpressionGenerator,
     DataCaptureConfig,
     DatasetFormat,
+    DefaultModelMonitor,
     MonitoringDatasetFormat,
+    Statistics,
 )
 
 __all__ = [
+    "BaseliningJob",
+    "ConstraintViolations",
+    "Constraints",
     "CronExpressionGenerator",
     "DataCaptureConfig",
     "DatasetFormat",
+    "DefaultModelMonitor",
     "MonitoringDatasetFormat",
+    "Statistics",
 ]
