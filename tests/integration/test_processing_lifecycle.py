@@ -357,6 +357,10 @@ def test_bad_requests_are_rejected(
 def test_reused_name_and_unknown_job(service: ProcessingService) -> None:
     spec = python_job("pass")
     service.create_processing_job(spec)
+    # Right after creation the host has no log file yet: an empty read, not an error.
+    assert service.read_log(spec.name, "algo-1").next_offset >= 0
+    with pytest.raises(ResourceNotFound, match="no host 'algo-9'"):
+        service.read_log(spec.name, "algo-9")
     with pytest.raises(ResourceInUse, match=spec.name):
         service.create_processing_job(spec)
     with pytest.raises(ResourceNotFound, match="nope-job"):

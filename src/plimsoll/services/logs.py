@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from plimsoll.errors import ResourceNotFound
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LogChunk:
@@ -34,11 +32,10 @@ class LogStore:
         return sorted(names, key=lambda h: (len(h), h))
 
     def read(self, job_name: str, host: str, offset: int = 0, limit: int = 1 << 20) -> LogChunk:
+        """Bytes from ``offset``; empty while the host has written nothing yet."""
         path = self.path(job_name, host)
         if not path.exists():
-            if host not in self.hosts(job_name) and not (self._root / job_name).is_dir():
-                return LogChunk(host=host, data=b"", next_offset=offset)
-            raise ResourceNotFound(f"Job {job_name} has no host {host!r}")
+            return LogChunk(host=host, data=b"", next_offset=offset)
         with path.open("rb") as fh:
             fh.seek(max(0, offset))
             data = fh.read(limit)

@@ -9,7 +9,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plimsoll.compat.container_paths import is_processing_path
+from plimsoll.compat.container_paths import host_names, is_processing_path
 from plimsoll.compat.images import ImageCatalog
 from plimsoll.compat.naming import processing_job_arn
 from plimsoll.errors import ConfigError, ResourceInUse, ResourceNotFound, ValidationError
@@ -124,8 +124,10 @@ class ProcessingService:
             run.request_stop()
 
     def read_log(self, name: str, host: str, offset: int = 0) -> LogChunk:
-        """Raises ResourceNotFound for an unknown job."""
-        self._store.get_processing_job(name)
+        """Raises ResourceNotFound for an unknown job or a host the job does not have."""
+        job = self._store.get_processing_job(name)
+        if host not in host_names(job.spec.cluster.instance_count):
+            raise ResourceNotFound(f"Processing job {name} has no host {host!r}")
         return self._logs.read(name, host, offset)
 
     def log_hosts(self, name: str) -> list[str]:
