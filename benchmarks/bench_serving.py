@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PEERS = HERE / ".venvs" / "peers"
 ROW = "5.1,3.5,1.4,0.2"
-DURATION, CONNECTIONS, RUNS, PLIMSOLL_RUNS = 10, 4, 3, 5
+DURATION, CONNECTIONS, RUNS, PLIMSOLL_RUNS = 10, 4, 3, 9
 
 FASTAPI_APP = """
 import joblib, numpy as np
