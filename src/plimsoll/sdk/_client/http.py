@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +15,7 @@ from plimsoll.api.wire_errors import error_from_wire
 from plimsoll.api.wire_json import AMZ_JSON, decode_timestamps, dumps
 from plimsoll.errors import InternalError
 from plimsoll.sdk._client._errors import to_client_error
+from plimsoll.sdk._client._http_session import HttpSession
 from plimsoll.sdk._client._operations import BotoOperations
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 NEXT_OFFSET_HEADER = "X-Plimsoll-Next-Offset"
 
 
-class HttpClient(BotoOperations):
+class HttpClient(BotoOperations, HttpSession):
     """Calls ``plimsoll server`` at ``endpoint_url``, answering as boto3 does.
 
     Service errors raise ``botocore.exceptions.ClientError`` with SageMaker's ``Error.Code``;
@@ -53,20 +53,6 @@ class HttpClient(BotoOperations):
         path = f"/_plimsoll/processing-jobs/{quote(job_name, safe='')}/logs"
         hosts = self._get(path, "ListProcessingJobLogHosts").json()
         return [str(h) for h in hosts]
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> HttpClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         headers = {"X-Amz-Target": f"SageMaker.{operation}", "Content-Type": AMZ_JSON}

@@ -15,13 +15,13 @@ import logging
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import quote
 
 import httpx
 
 from plimsoll.errors import InternalError, ModelError, PlimsollError
+from plimsoll.sdk._client._http_session import HttpSession
 from plimsoll.services.invocations import InvokeRequest, InvokeResult
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ class InProcessRuntimeClient:
         return response
 
 
-class HttpRuntimeClient:
+class HttpRuntimeClient(HttpSession):
     """``invoke_endpoint`` over HTTP, as boto3 sends it: ``POST /endpoints/<name>/invocations``.
 
     Args:
@@ -256,20 +256,6 @@ class HttpRuntimeClient:
             if header in response.headers:
                 result[name] = response.headers[header]
         return result
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> HttpRuntimeClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _error(self, response: httpx.Response) -> ClientError:
         """Parses a restJson1 error the way botocore does."""
