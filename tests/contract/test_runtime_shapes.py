@@ -4,7 +4,6 @@ serving additions (POSIX classes, overrides, optional members) hold."""
 from __future__ import annotations
 
 import importlib.util
-import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -86,24 +85,6 @@ def test_http_bindings_follow_botocore(runtime_model: dict[str, Any]) -> None:
         "header",
         "X-Amzn-SageMaker-Target-Variant",
     )
-
-
-@pytest.mark.parametrize(
-    ("java", "good", "bad"),
-    [
-        (r"\p{ASCII}*", ["text/csv; charset=utf-8", ""], ["caf\u00e9"]),
-        (r"\A\S[\p{Print}]*\z", ["id-1 with spaces", "x"], [" lead", "a\tb", "a\n", "x\u00e9"]),
-        (r"[\p{ASCII}]+", ["a\tb"], ["\u00e9"]),
-    ],
-)
-def test_posix_classes_translate(
-    gen: ModuleType, java: str, good: list[str], bad: list[str]
-) -> None:
-    pattern = re.compile(gen.to_python_pattern(java))
-    for text in good:
-        assert pattern.match(text), text
-    for text in bad:
-        assert not pattern.match(text), text
 
 
 def test_invoke_endpoint_input_constraints() -> None:

@@ -70,6 +70,10 @@ def test_every_pattern_of_the_closure_is_enforced_or_listed(gen: ModuleType) -> 
         (r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)", ["caf\u00e9 \u00a0 1_:/=+-@", ""], ["a!b", "a\tb"]),
         (r"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*", ["a\t\U0001f600"], ["\n"]),
         (r"arn:[\p{Alnum}\-]+:lambda:x", ["arn:aws-cn:lambda:x"], ["arn:a\u00e9:lambda:x"]),
+        # POSIX classes in the runtime service's header patterns
+        (r"\p{ASCII}*", ["text/csv; charset=utf-8", ""], ["caf\u00e9"]),
+        (r"\A\S[\p{Print}]*\z", ["id-1 with spaces", "x"], [" lead", "a\tb", "a\n", "x\u00e9"]),
+        (r"[\p{ASCII}]+", ["a\tb"], ["\u00e9"]),
     ],
 )
 def test_java_patterns_translate(

@@ -40,23 +40,16 @@ class Api:
 def build_storage(settings: Settings, *, fail_fast: bool = False) -> StorageRouter:
     """Storage for ``settings``; ``fail_fast`` gives S3 calls short timeouts and no retries
     (the capture writer retries whole files itself and must never hang on an outage)."""
-    timeouts = (
-        {
-            "s3_connect_timeout": 5.0,
-            "s3_read_timeout": 15.0,
-            "s3_max_attempts": 1,
-            "s3_operation_timeout": 300.0,
-        }
-        if fail_fast
-        else {}
-    )
     return StorageRouter(
         local_s3_root=None if settings.s3_endpoint_url else settings.home / "s3",
         s3_endpoint_url=settings.s3_endpoint_url,
         s3_access_key_id=settings.s3_access_key_id,
         s3_secret_access_key=settings.s3_secret_access_key,
         region=settings.region,
-        **timeouts,  # type: ignore[arg-type]
+        s3_connect_timeout=5.0 if fail_fast else None,
+        s3_read_timeout=15.0 if fail_fast else None,
+        s3_max_attempts=1 if fail_fast else None,
+        s3_operation_timeout=300.0 if fail_fast else None,
     )
 
 

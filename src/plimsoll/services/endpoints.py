@@ -475,10 +475,8 @@ class EndpointService:
         if endpoint.status in (EndpointStatus.FAILED, EndpointStatus.OUT_OF_SERVICE):
             return endpoint
         with self._lock:
-            if endpoint.name in self._live or any(
-                t.name.endswith(f"-{endpoint.name}") and t.is_alive() for t in self._threads
-            ):
-                return endpoint
+            if endpoint.name in self._live:
+                return endpoint  # served here (owner.json below says so too, at a file read)
         try:
             pid = int(json.loads((self._work / endpoint.name / "owner.json").read_text())["pid"])
         except (OSError, ValueError, KeyError, TypeError):
