@@ -22,6 +22,11 @@ KEYS = (
     "sagemaker_monitoring_schedule_name", "output_message_file", "detect_outliers",
     "detect_drift", "image_data", "report_enabled", "auto_ml_job_detail",
 )  # fmt: skip
+# Keys newer SDKs and batch-transform/endpoint inputs send that the 2022 log does not show:
+# ``categorical_drift_method`` (baselining, SDK >= 2.168), ``features_attribute`` and
+# ``exclude_features_attribute`` (EndpointInput / BatchTransformInput).
+EXTRA_KEYS = ("categorical_drift_method", "features_attribute", "exclude_features_attribute")
+CAPTURE_FORMAT = "sagemakerCaptureJson"
 
 
 class AnalyzerConfigError(ValueError):
@@ -36,7 +41,7 @@ class AnalyzerConfig:
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> AnalyzerConfig:
-        values: dict[str, Any] = {key: env.get(key) for key in KEYS}
+        values: dict[str, Any] = {key: env.get(key) for key in (*KEYS, *EXTRA_KEYS)}
         values["cloudwatch_metrics_directory"] = (
             values["cloudwatch_metrics_directory"] or DEFAULT_METRICS_DIRECTORY
         )
@@ -51,6 +56,8 @@ class AnalyzerConfig:
                 raise AnalyzerConfigError(
                     f"dataset_format is not valid JSON: {raw_format!r}"
                 ) from exc
+            if not isinstance(values["dataset_format"], dict):
+                raise AnalyzerConfigError(f"dataset_format is not a JSON object: {raw_format!r}")
         for required in ("dataset_source", "output_path", "dataset_format"):
             if not values[required]:
                 raise AnalyzerConfigError(f"Missing required environment variable {required!r}")
@@ -60,9 +67,30 @@ class AnalyzerConfig:
         return self.values[key]
 
     @property
+    def is_monitoring(self) -> bool:
+        """A monitoring execution: baseline files to check against, or capture data."""
+        return bool(
+            self.values["baseline_constraints"]
+            or self.values["baseline_statistics"]
+            or CAPTURE_FORMAT in self.values["dataset_format"]
+        )
+
+    @property
     def is_baseline(self) -> bool:
-        """A baselining job: no baseline constraints to check against."""
-        return not self.values["baseline_constraints"]
+        """A baselining job: plain data and no baseline to check against."""
+        return not self.is_monitoring
+
+    def capture_index_names(self) -> tuple[str, ...] | None:
+        """``captureIndexNames`` for capture input (default both sides), else None."""
+        found = self.values["dataset_format"].get(CAPTURE_FORMAT)
+        if found is None:
+            return None
+        names = found.get("captureIndexNames") or ["endpointInput", "endpointOutput"]
+        return tuple(str(n) for n in names)
+
+    def is_parquet(self) -> bool:
+        """Parquet input (``DatasetFormat.parquet()``)."""
+        return "parquet" in self.values["dataset_format"]
 
     def csv_format(self) -> tuple[bool, str] | None:
         """``(header, output_columns_position)`` for CSV input, else None."""

@@ -3,17 +3,29 @@
 Field names and order follow the real analyzer output. Sketch ``data`` holds our KLL's
 retained items per level (level i items weigh 2^i), not Deequ's compactor layout; the
 ``parameters`` block repeats SageMaker's values (c 0.64, k 2048). Non-finite floats are
-written as the string ``"NaN"``, as the analyzer does.
+written as the string ``"NaN"``, as the analyzer does. :func:`profile_result_from_statistics`
+reads a baseline statistics.json (SageMaker's or ours) back into the engine's
+:class:`~plimsoll.engines.profile.ProfileResult`, for the checks that need it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from plimsoll.engines.profile import ColumnResult, ConstraintSuggestion, ProfileResult
+from plimsoll.engines.profile import (
+    Bucket,
+    ColumnResult,
+    ConstraintSuggestion,
+    InferredType,
+    NumericSummary,
+    ProfileResult,
+    StringSummary,
+)
 
 __all__ = [
     "CategoricalBucket",
@@ -22,6 +34,7 @@ __all__ = [
     "FeatureStatistics",
     "KllBucket",
     "Statistics",
+    "profile_result_from_statistics",
     "to_constraints_json",
     "to_statistics_json",
 ]
@@ -253,3 +266,59 @@ def to_constraints_json(suggestion: ConstraintSuggestion) -> dict[str, Any]:
         ),
     )
     return model.model_dump(mode="json", exclude_none=True)
+
+
+def _column_from(feature: FeatureStatistics, item_count: int) -> ColumnResult:
+    kind = InferredType(feature.inferred_type)
+    num, string = feature.numerical_statistics, feature.string_statistics
+    common = num.common if num is not None else (string.common if string is not None else None)
+    column = ColumnResult(
+        name=feature.name,
+        inferred_type=kind,
+        num_present=0 if common is None else common.num_present,
+        num_missing=item_count if common is None else common.num_missing,
+    )
+    if num is not None:
+        kll = num.distribution.kll
+        numeric = NumericSummary(
+            mean=num.mean,
+            sum=num.sum,
+            std_dev=num.std_dev,
+            min=num.min,
+            max=num.max,
+            buckets=tuple(
+                Bucket(lower_bound=b.lower_bound, upper_bound=b.upper_bound, count=b.count)
+                for b in kll.buckets
+            ),
+            sketch_k=int(kll.sketch.parameters.k),
+            sketch_levels=tuple(tuple(level) for level in kll.sketch.data),
+            # The serialized sketch is not in the file; the checks use ``sketch_levels``.
+            sketch=b"",
+        )
+        return replace(column, numeric=numeric)
+    if string is not None:
+        frequencies = None
+        if string.distribution is not None:
+            frequencies = tuple((b.value, b.count) for b in string.distribution.categorical.buckets)
+        summary = StringSummary(distinct_count=string.distinct_count, frequencies=frequencies)
+        return replace(column, string=summary)
+    return column
+
+
+def profile_result_from_statistics(statistics_json: Mapping[str, Any]) -> ProfileResult:
+    """The profile a statistics.json describes (inverse of :func:`to_statistics_json`).
+
+    Reads SageMaker's files as well as ours: sketch ``data`` levels (item on level i weighs
+    2^i) become ``sketch_levels``, categorical buckets become ``frequencies`` (None when the
+    file has no distribution), ``"NaN"`` strings become NaN. ``NumericSummary.sketch`` (the
+    serialized sketch) is empty: the file does not hold it.
+
+    Raises:
+        pydantic.ValidationError: The content is not a data-quality statistics file.
+        ValueError: An unknown ``inferred_type``.
+    """
+    model = Statistics.model_validate(dict(statistics_json))
+    count = model.dataset.item_count
+    return ProfileResult(
+        item_count=count, columns=tuple(_column_from(f, count) for f in model.features)
+    )

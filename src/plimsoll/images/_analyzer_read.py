@@ -1,0 +1,214 @@
+"""The analyzer's inputs: dataset files (CSV, JSON, Parquet) and capture files, as profiles.
+
+Dataset files are profiled block by block (a block is profiled, then merged) so a baseline
+never has to fit in memory. Capture files become one table through
+:func:`plimsoll.compat.monitor_input.records_to_table`, which filters records by the window,
+counts and skips unreadable lines, and applies the record preprocessor.
+
+``exclude_features_attribute`` names features to leave out before profiling: a comma-separated
+list (or JSON array) of column names and/or 0-based column positions.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+from plimsoll.compat.analyzer_config import AnalyzerConfig, AnalyzerConfigError
+from plimsoll.compat.monitor_input import NO_DATA_MESSAGE, MonitorInput, records_to_table
+from plimsoll.compat.preprocess import Preprocessor
+from plimsoll.engines.profile import ZERO, ProfileState, merge, profile_batch
+from plimsoll.errors import InsufficientData
+
+logger = logging.getLogger("DefaultDataAnalyzer")
+
+__all__ = ["Exclusions", "capture_input", "data_files", "dataset_state"]
+
+BLOCK_BYTES = 16 << 20  # Arrow reads CSV in blocks; each block is profiled, then merged
+PARQUET_BATCH_ROWS = 64 << 10
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusions:
+    """Columns to drop before profiling: by name and by position."""
+
+    names: frozenset[str] = frozenset()
+    positions: frozenset[int] = frozenset()
+
+    @classmethod
+    def parse(cls, spec: str | None) -> Exclusions:
+        """From ``exclude_features_attribute`` (``"a,3"`` or ``["a", 3]``)."""
+        if not spec or not spec.strip():
+            return cls()
+        try:
+            items = json.loads(spec)
+        except ValueError:
+            items = next(csv.reader([spec]), [])
+        if not isinstance(items, list):
+            items = [items]
+        names, positions = set(), set()
+        for item in items:
+            text = str(item).strip()
+            if text.lstrip("-").isdigit():
+                positions.add(int(text))
+            elif text:
+                names.add(text)
+        return cls(frozenset(names), frozenset(positions))
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.positions)
+
+    def excludes(self, position: int, name: str) -> bool:
+        return position in self.positions or name in self.names
+
+    def apply(self, table: pa.Table) -> pa.Table:
+        """``table`` without the excluded columns."""
+        if not self:
+            return table
+        keep = [i for i, n in enumerate(table.schema.names) if not self.excludes(i, n)]
+        return table.select(keep)
+
+
+def data_files(source: Path) -> list[Path]:
+    """Every visible file under ``source`` (or ``source`` itself), sorted."""
+    if source.is_file():
+        return [source]
+    if not source.is_dir():
+        return []
+    return sorted(
+        p
+        for p in source.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)
+    )
+
+
+def _csv_batches(path: Path, header: bool, names: list[str] | None) -> Iterator[pa.RecordBatch]:
+    """Blocks of the file with every column as text: the engine types them, as Deequ does.
+
+    Without a header, columns are named by position after ``names`` (baseline features,
+    label first), past its end (or without it) Spark's ``_c{i}``.
+    """
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        first = next(csv.reader(fh), [])
+    if header:
+        columns = first
+    else:
+        known = names or []
+        columns = [known[i] if i < len(known) else f"_c{i}" for i in range(len(first))]
+    read = pacsv.ReadOptions(
+        block_size=BLOCK_BYTES, column_names=columns, skip_rows=1 if header else 0
+    )
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=True
+    )
+    with pacsv.open_csv(path, read_options=read, convert_options=convert) as reader:
+        yield from reader
+
+
+def _json_tables(path: Path, lines: bool) -> Iterator[pa.Table]:
+    if lines:
+        yield pajson.read_json(path)
+        return
+    document = json.loads(path.read_text(encoding="utf-8"))
+    rows = document if isinstance(document, list) else [document]
+    yield pa.Table.from_pylist([r for r in rows if isinstance(r, dict)])
+
+
+def _batches(config: AnalyzerConfig, path: Path, names: list[str] | None) -> Iterator[pa.Table]:
+    csv_format, lines = config.csv_format(), config.json_lines()
+    if csv_format is not None:
+        yield from (pa.Table.from_batches([b]) for b in _csv_batches(path, csv_format[0], names))
+    elif lines is not None:
+        yield from _json_tables(path, lines)
+    elif config.is_parquet():
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            yield pa.Table.from_batches([batch])
+    else:
+        raise AnalyzerConfigError(
+            f"dataset_format {json.dumps(config.get('dataset_format'))} is not supported; "
+            "use csv, json, parquet or sagemakerCaptureJson"
+        )
+
+
+def dataset_state(
+    config: AnalyzerConfig, *, feature_names: list[str] | None, exclusions: Exclusions
+) -> ProfileState:
+    """The merged profile of every ``dataset_source`` file (CSV, JSON or Parquet).
+
+    Raises:
+        InsufficientData: no file, or no row in the files.
+        AnalyzerConfigError: an unsupported ``dataset_format``.
+    """
+    source = Path(config.get("dataset_source"))
+    files = data_files(source)
+    if not files:
+        raise InsufficientData(f"{NO_DATA_MESSAGE}: no file under dataset_source {source}")
+    state = ZERO
+    for path in files:
+        logger.info("Files to process: %s", path)
+        for table in _batches(config, path, feature_names):
+            state = merge(state, profile_batch(exclusions.apply(table)))
+    if state.item_count == 0:
+        raise InsufficientData(NO_DATA_MESSAGE)
+    return state
+
+
+def _lines(files: list[Path]) -> Iterator[bytes]:
+    for path in files:
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    yield line
+
+
+def capture_input(
+    config: AnalyzerConfig,
+    *,
+    feature_names: list[str] | None,
+    window: tuple[datetime, datetime] | None,
+    preprocessor: Preprocessor | None,
+    exclusions: Exclusions,
+) -> MonitorInput:
+    """The table of the capture records under ``dataset_source`` inside ``window``.
+
+    Raises:
+        InsufficientData: no record in the window (SageMaker's "Job inputs had no data").
+        EngineError: encoding mismatch or a failing preprocessor.
+    """
+    files = data_files(Path(config.get("dataset_source")))
+    logger.info("Files to process: %d capture files", len(files))
+    for path in files:
+        logger.debug("Files to process: %s", path)
+    result = records_to_table(
+        _lines(files),
+        feature_names=feature_names,
+        features_attribute=config.get("features_attribute"),
+        inference_attribute=config.get("inference_attribute"),
+        capture_index_names=config.capture_index_names() or (),
+        window=window,
+        preprocessor=preprocessor,
+    )
+    counts = result.counts
+    logger.info(
+        "Read %d capture records: %d in the window, %d outside, %d skipped %s, "
+        "%d dropped by the preprocessor",
+        counts.records_read,
+        counts.records_in_window,
+        counts.outside_window,
+        sum(counts.skipped.values()),
+        counts.skipped or "",
+        counts.dropped_by_preprocessor,
+    )
+    if not exclusions:
+        return result
+    return MonitorInput(table=exclusions.apply(result.table), counts=counts)
