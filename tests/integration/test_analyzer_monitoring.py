@@ -152,6 +152,8 @@ def test_drifted_window_reports_the_real_violations(baseline: Path, tmp_path: Pa
     )
     assert out["constraints"]["features"][0]["name"] == "Churn"
     assert not (tmp_path / "metrics").exists()
+    report = (tmp_path / "output" / "report.html").read_text()
+    assert "61 violations" in report and "Day Mins" in report and "<svg" in report
 
 
 def test_normal_window_has_no_violations_and_publishes_metrics(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from plimsoll.compat.analyzer_config import AnalyzerConfig, AnalyzerConfigError
-from plimsoll.compat.monitor_files import profile_result_from_statistics
+from plimsoll.compat.monitor_files import profile_result_from_statistics, to_statistics_json
 from plimsoll.compat.preprocess import Preprocessor, run_postprocess
 from plimsoll.compat.violations_file import checks_config_from_constraints
 from plimsoll.engines.checks import ChecksConfig, FeatureChecks, Violation, run_checks
@@ -39,6 +39,7 @@ from plimsoll.images._analyzer_outputs import (
     metrics_enabled,
     write_metrics,
     write_outputs,
+    write_report,
 )
 from plimsoll.images._analyzer_read import Exclusions, capture_input, dataset_state
 
@@ -188,6 +189,15 @@ def run_monitoring(config: AnalyzerConfig) -> list[Violation]:
         current=current,
         suggestion=suggest_constraints(current),
         violations=violations,
+    )
+    write_report(
+        Path(config.get("output_path")),
+        config=config,
+        current=current,
+        violations=violations,
+        baseline_statistics=(
+            None if baseline.statistics is None else to_statistics_json(baseline.statistics)
+        ),
     )
     if metrics_enabled(config, baseline.constraints):
         write_metrics(config, current, drift)

@@ -22,6 +22,7 @@ from plimsoll.compat.violations_file import to_violations_json
 from plimsoll.engines.checks import ComparisonMethod, Violation
 from plimsoll.engines.checks.drift import kll_distance
 from plimsoll.engines.profile import ConstraintSuggestion, ProfileResult
+from plimsoll.reports import render_data_quality_report
 
 logger = logging.getLogger("DefaultDataAnalyzer")
 
@@ -32,7 +33,10 @@ __all__ = [
     "write_message",
     "write_metrics",
     "write_outputs",
+    "write_report",
 ]
+
+REPORT_FILE = "report.html"
 
 MESSAGE_LIMIT = 1024  # FailureReason / ExitMessage length limit
 
@@ -67,6 +71,34 @@ def write_outputs(
         logger.info("Write to file %s at path %s.", name, output)
         written.append(path)
     return written
+
+
+def write_report(
+    output: Path,
+    *,
+    config: AnalyzerConfig,
+    current: ProfileResult,
+    violations: Sequence[Violation],
+    baseline_statistics: Mapping[str, Any] | None,
+) -> Path:
+    """Writes the execution's self-contained HTML report (``report.html``) to ``output``."""
+    details = {
+        "Endpoint": config.get("sagemaker_endpoint_name") or "-",
+        "Monitoring schedule": config.get("sagemaker_monitoring_schedule_name") or "-",
+        "Window": f"{config.get('start_time') or '-'} to {config.get('end_time') or '-'}",
+        "Result": completion_message(len(violations)),
+    }
+    html = render_data_quality_report(
+        current_statistics=to_statistics_json(current),
+        violations=to_violations_json(violations),
+        baseline_statistics=baseline_statistics,
+        title="Data quality report",
+        details={k: str(v) for k, v in details.items()},
+    )
+    path = output / REPORT_FILE
+    path.write_text(html, encoding="utf-8")
+    logger.info("Write to file %s at path %s.", REPORT_FILE, output)
+    return path
 
 
 def metrics_enabled(config: AnalyzerConfig, constraints: Mapping[str, Any] | None) -> bool:
