@@ -20,6 +20,7 @@ from plimsoll.metadata.sql.models import Base
 from tests.conformance.metadata_suite import MetadataStoreSuite
 
 SERVING_TABLES = ("models", "endpoint_configs", "endpoints")
+MONITORING_TABLES = ("monitoring_job_definitions", "monitoring_schedules", "monitoring_executions")
 
 pytestmark = pytest.mark.postgres
 
@@ -76,7 +77,7 @@ def test_concurrent_first_opens_from_processes_migrate_once(postgres_url: str) -
         ]
         assert failures == []
         tables = set(sqlalchemy.inspect(engine).get_table_names(schema=schema))
-        assert tables == {"processing_jobs", *SERVING_TABLES, VERSION_TABLE}
+        assert tables == {"processing_jobs", *SERVING_TABLES, *MONITORING_TABLES, VERSION_TABLE}
     finally:
         with engine.begin() as connection:
             connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -28,3 +28,23 @@ def serving_not_found_message(kind: str, name: str) -> str:
 def serving_in_use_message(kind: str, arn: str) -> str:
     """The ResourceInUse message for a taken model, endpoint configuration or endpoint name."""
     return f'Cannot create already existing {kind} "{arn}".'
+
+
+MONITORING_SCHEDULE = "monitoring schedule"
+JOB_DEFINITION = "job definition"
+MONITORING_EXECUTION = "monitoring execution"
+
+
+def monitoring_not_found_message(kind: str, name: str) -> str:
+    """The ResourceNotFound message for an unknown Model Monitor record.
+
+    ``kind`` is :data:`MONITORING_SCHEDULE`, :data:`JOB_DEFINITION` or
+    :data:`MONITORING_EXECUTION`; ``name`` is the name (the execution id for executions).
+    """
+    return f'Could not find {kind} "{name}".'
+
+
+def monitoring_in_use_message(kind: str, arn: str) -> str:
+    """The ResourceInUse message for a taken Model Monitor name; names the existing ARN (the
+    execution id for executions, which have none of their own)."""
+    return f'Cannot create already existing {kind} "{arn}".'

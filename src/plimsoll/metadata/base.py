@@ -1,4 +1,4 @@
-"""The metadata store contract: records about jobs, models and endpoints (never their bytes)."""
+"""The metadata store contract: records about jobs, endpoints and schedules (never their bytes)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import abc
 from datetime import datetime
 
 from plimsoll.metadata.entities import JobQuery, JobStatus, ProcessingJob
+from plimsoll.metadata.monitoring_base import MonitoringStore
 from plimsoll.metadata.serving_base import ServingStore
 
 
-class MetadataStore(ServingStore, abc.ABC):
-    """Persists processing jobs, and (as a :class:`ServingStore`) models, endpoint configs and
-    endpoints. Implementations must be safe to call from many threads.
+class MetadataStore(ServingStore, MonitoringStore, abc.ABC):
+    """Persists processing jobs, (as a :class:`ServingStore`) models, endpoint configs and
+    endpoints, and (as a :class:`MonitoringStore`) Model Monitor job definitions, schedules
+    and executions. Implementations must be safe to call from many threads.
 
     Every method raises ``plimsoll.errors`` classes only: ``ResourceInUse`` for a taken name,
     ``ResourceNotFound`` for an unknown one, ``ValidationError`` for a bad ``next_token``.

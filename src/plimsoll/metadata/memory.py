@@ -6,6 +6,7 @@ import threading
 from datetime import datetime
 
 from plimsoll.errors import ResourceInUse, ResourceNotFound
+from plimsoll.metadata._memory_monitoring import MemoryMonitoringStore
 from plimsoll.metadata._memory_serving import MemoryServingStore
 from plimsoll.metadata._messages import in_use_message, not_found_message
 from plimsoll.metadata._paging import paginate
@@ -13,12 +14,14 @@ from plimsoll.metadata.base import MetadataStore
 from plimsoll.metadata.entities import JobQuery, JobStatus, ProcessingJob
 
 
-class MemoryMetadataStore(MemoryServingStore, MetadataStore):
-    """Keeps processing jobs and serving records in memory; safe to share between threads.
-    Nothing persists."""
+class MemoryMetadataStore(MemoryServingStore, MemoryMonitoringStore, MetadataStore):
+    """Keeps processing jobs, serving and Model Monitor records in memory; safe to share
+    between threads. Nothing persists."""
 
     def __init__(self) -> None:
-        super().__init__()
+        # The mixins do not chain ``__init__``; each sets up its own tables and lock.
+        MemoryServingStore.__init__(self)
+        MemoryMonitoringStore.__init__(self)
         self._jobs: dict[str, ProcessingJob] = {}
         self._lock = threading.Lock()
 

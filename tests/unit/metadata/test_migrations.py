@@ -19,6 +19,7 @@ from plimsoll.metadata.sql.migrate import (
 from plimsoll.metadata.sql.models import Base
 
 SERVING_TABLES = ("models", "endpoint_configs", "endpoints")
+MONITORING_TABLES = ("monitoring_job_definitions", "monitoring_schedules", "monitoring_executions")
 
 
 def schema_diff(engine: sqlalchemy.Engine) -> list[object]:
@@ -37,7 +38,7 @@ def test_fresh_database_is_upgraded_to_head(tmp_path: Path) -> None:
         upgrade_to_head(engine)
         assert current_revision(engine) == head_revision()
         tables = set(sqlalchemy.inspect(engine).get_table_names())
-        assert tables == {"processing_jobs", *SERVING_TABLES, VERSION_TABLE}
+        assert tables == {"processing_jobs", *SERVING_TABLES, *MONITORING_TABLES, VERSION_TABLE}
         upgrade_to_head(engine)  # idempotent
         assert current_revision(engine) == head_revision()
     finally:

@@ -1,7 +1,8 @@
 """SQLAlchemy models of the metadata tables (the schema that the migrations create).
 
 Processing jobs keep their fields in columns; serving records (models, endpoint configs,
-endpoints) are one JSON document each, with the columns that List* filters and sorts on.
+endpoints) and Model Monitor records (job definitions, schedules, executions) are one JSON
+document each, with the columns that List* filters and sorts on.
 """
 
 from __future__ import annotations
@@ -99,3 +100,51 @@ class EndpointRow(ServingRow, Base):
     __tablename__ = "endpoints"
 
     status: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class JobDefinitionRow(Base):
+    """One Model Monitor job definition (``monitoring_codec.job_definition_to_document``)."""
+
+    __tablename__ = "monitoring_job_definitions"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    arn: Mapped[str] = mapped_column(String(256))
+    monitoring_type: Mapped[str] = mapped_column(String(32))
+    endpoint_name: Mapped[str | None] = mapped_column(String(63), index=True)
+    creation_time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    document: Mapped[str] = mapped_column(Text)
+
+
+class ScheduleRow(Base):
+    """One monitoring schedule (``monitoring_codec.schedule_to_document``);
+    ``job_definition_name`` copies the config's ``MonitoringJobDefinitionName``."""
+
+    __tablename__ = "monitoring_schedules"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    arn: Mapped[str] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    monitoring_type: Mapped[str] = mapped_column(String(32))
+    endpoint_name: Mapped[str | None] = mapped_column(String(63), index=True)
+    job_definition_name: Mapped[str | None] = mapped_column(String(63), index=True)
+    creation_time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_modified_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    document: Mapped[str] = mapped_column(Text)
+
+
+class ExecutionRow(Base):
+    """One monitoring execution (``monitoring_codec.execution_to_document``); deleted with its
+    schedule by the store (no foreign key: SQLite would not enforce it)."""
+
+    __tablename__ = "monitoring_executions"
+
+    execution_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    schedule_name: Mapped[str] = mapped_column(String(63), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    monitoring_type: Mapped[str] = mapped_column(String(32))
+    endpoint_name: Mapped[str | None] = mapped_column(String(63), index=True)
+    job_definition_name: Mapped[str | None] = mapped_column(String(63))
+    scheduled_time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    creation_time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_modified_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    document: Mapped[str] = mapped_column(Text)

@@ -27,6 +27,7 @@ from plimsoll.metadata.entities import (
 from plimsoll.metadata.sql._keyset import after, sort_keys
 from plimsoll.metadata.sql.engine import make_engine
 from plimsoll.metadata.sql.models import ProcessingJobRow
+from plimsoll.metadata.sql.monitoring_store import SqlMonitoringMixin
 from plimsoll.metadata.sql.serving_store import SqlServingMixin
 
 logger = logging.getLogger(__name__)
@@ -71,9 +72,9 @@ def from_entity(job: ProcessingJob) -> ProcessingJobRow:
     )
 
 
-class SqlMetadataStore(SqlServingMixin, MetadataStore):
-    """Processing jobs and serving records in a SQL database whose schema is at the Alembic
-    head.
+class SqlMetadataStore(SqlServingMixin, SqlMonitoringMixin, MetadataStore):
+    """Processing jobs, serving and Model Monitor records in a SQL database whose schema is at
+    the Alembic head.
 
     The schema is not created here: ``plimsoll.metadata.registry.open_store`` migrates first.
 
