@@ -51,6 +51,18 @@ OPERATIONS: list[str] = [
     "DeleteEndpoint",
     "ListEndpoints",
     "UpdateEndpointWeightsAndCapacities",
+    "CreateDataQualityJobDefinition",
+    "DescribeDataQualityJobDefinition",
+    "DeleteDataQualityJobDefinition",
+    "ListDataQualityJobDefinitions",
+    "CreateMonitoringSchedule",
+    "DescribeMonitoringSchedule",
+    "UpdateMonitoringSchedule",
+    "StartMonitoringSchedule",
+    "StopMonitoringSchedule",
+    "DeleteMonitoringSchedule",
+    "ListMonitoringSchedules",
+    "ListMonitoringExecutions",
 ]
 
 RUNTIME_OPERATIONS: list[str] = ["InvokeEndpoint"]
@@ -72,6 +84,10 @@ PATTERN_OVERRIDES: dict[str, tuple[str, str]] = {
     "Url": (
         r"(https|s3)://([^/]+)/?(.*)|file://.*|/.*",
         "also accepts file:// URIs and absolute paths (local storage)",
+    ),
+    "MonitoringS3Uri": (
+        r"(https|s3)://([^/]+)/?(.*)|file://.*|/.*",
+        "monitoring outputs and baselines may be local too: file:// URIs and absolute paths",
     ),
     "DestinationS3Uri": (
         r"s3://([^/]+)/?(.*)|file://.*|/.*",

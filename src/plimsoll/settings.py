@@ -90,6 +90,11 @@ PLIMSOLL_CAPTURE_DISK_THRESHOLD = EnvVar(
 PLIMSOLL_CAPTURE_MAX_PENDING = EnvVar(
     "PLIMSOLL_CAPTURE_MAX_PENDING", int, "Capture records queued before new ones are dropped."
 )
+PLIMSOLL_SCHEDULER_INTERVAL_SECONDS = EnvVar(
+    "PLIMSOLL_SCHEDULER_INTERVAL_SECONDS",
+    float,
+    "How often the monitoring scheduler looks for due schedules (30); 0 turns it off.",
+)
 
 ALL_ENV_VARS: tuple[EnvVar[Any], ...] = (
     PLIMSOLL_CONFIG_FILE,
@@ -115,6 +120,7 @@ ALL_ENV_VARS: tuple[EnvVar[Any], ...] = (
     PLIMSOLL_CAPTURE_ROLL_BYTES,
     PLIMSOLL_CAPTURE_DISK_THRESHOLD,
     PLIMSOLL_CAPTURE_MAX_PENDING,
+    PLIMSOLL_SCHEDULER_INTERVAL_SECONDS,
 )
 
 
@@ -184,6 +190,7 @@ class Settings:
     capture_roll_bytes: int = 64 * 1024 * 1024
     capture_disk_threshold: float = 0.75
     capture_max_pending: int = 20_000
+    scheduler_interval_seconds: float = 30.0
     images: tuple[ImageRule, ...] = DEFAULT_IMAGE_RULES
 
     @property

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from plimsoll.api.handlers import endpoints as endpoint_handlers
+from plimsoll.api.handlers import monitoring as monitoring_handlers
 from plimsoll.api.handlers import processing as processing_handlers
 from plimsoll.api.handlers.processing import Handler
 from plimsoll.errors import UnknownOperation
 from plimsoll.services.endpoints import EndpointService
+from plimsoll.services.monitoring import MonitoringService
 from plimsoll.services.processing import ProcessingService
 
 
@@ -20,14 +22,22 @@ class Dispatcher:
         processing: Serves the processing-job operations.
         endpoints: Serves the model, endpoint-config and endpoint operations; without it
             those operations are unknown.
+        monitoring: Serves the Model Monitor operations (job definitions, schedules,
+            executions); likewise optional.
     """
 
     def __init__(
-        self, *, processing: ProcessingService, endpoints: EndpointService | None = None
+        self,
+        *,
+        processing: ProcessingService,
+        endpoints: EndpointService | None = None,
+        monitoring: MonitoringService | None = None,
     ) -> None:
         self._handlers: dict[str, Handler] = {**processing_handlers.routes(processing)}
         if endpoints is not None:
             self._handlers.update(endpoint_handlers.routes(endpoints))
+        if monitoring is not None:
+            self._handlers.update(monitoring_handlers.routes(monitoring))
 
     @property
     def operations(self) -> frozenset[str]:

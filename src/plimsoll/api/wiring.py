@@ -13,7 +13,10 @@ from plimsoll.services.capture import CaptureWriter
 from plimsoll.services.endpoints import EndpointService
 from plimsoll.services.invocations import InvocationRouter
 from plimsoll.services.logs import LogStore
+from plimsoll.services.monitor_metrics import MonitorMetrics
+from plimsoll.services.monitoring import MonitoringService
 from plimsoll.services.processing import ProcessingService
+from plimsoll.services.scheduler import MonitorScheduler
 from plimsoll.settings import Settings
 from plimsoll.storage.registry import StorageRouter
 
@@ -28,9 +31,14 @@ class Api:
     invocations: InvocationRouter
     capture: CaptureWriter
     storage: StorageRouter
+    monitoring: MonitoringService
+    monitor_metrics: MonitorMetrics
+    scheduler: MonitorScheduler | None
 
     def close(self) -> None:
-        """Stops endpoints (flushing capture) and jobs; idempotent."""
+        """Stops the scheduler, endpoints (flushing capture) and jobs; idempotent."""
+        if self.scheduler is not None:
+            self.scheduler.stop()
         self.endpoints.close()
         self.invocations.close()
         self.capture.close()
@@ -53,7 +61,9 @@ def build_storage(settings: Settings, *, fail_fast: bool = False) -> StorageRout
     )
 
 
-def build_api(settings: Settings) -> Api:
+def build_api(settings: Settings, *, scheduler: bool = True) -> Api:
+    """The service graph; with ``scheduler`` (and a non-zero interval setting) the monitoring
+    scheduler runs in a background thread until :meth:`Api.close`."""
     storage = build_storage(settings)
     store = open_store(settings.database_url)
     runtime = get_runtime(settings.runtime, sandbox=settings.sandbox)
@@ -103,8 +113,26 @@ def build_api(settings: Settings) -> Api:
         account_id=settings.account_id,
         startup_timeout_seconds=settings.endpoint_startup_timeout_seconds,
     )
+    monitor_metrics = MonitorMetrics()
+    monitoring = MonitoringService(
+        metrics=monitor_metrics,
+        store=store,
+        processing=processing,
+        storage=storage,
+        region=settings.region,
+        account_id=settings.account_id,
+    )
+    monitor_scheduler = None
+    if scheduler and settings.scheduler_interval_seconds > 0:
+        monitor_scheduler = MonitorScheduler(
+            monitoring, interval_seconds=settings.scheduler_interval_seconds
+        )
+        monitor_scheduler.start()
     return Api(
-        dispatcher=Dispatcher(processing=processing, endpoints=endpoints),
+        dispatcher=Dispatcher(processing=processing, endpoints=endpoints, monitoring=monitoring),
+        monitoring=monitoring,
+        monitor_metrics=monitor_metrics,
+        scheduler=monitor_scheduler,
         processing=processing,
         endpoints=endpoints,
         invocations=router,

@@ -10,6 +10,7 @@ CONFIG_DIR = OPT_ML / "config"
 PROCESSING_JOB_CONFIG = CONFIG_DIR / "processingjobconfig.json"
 RESOURCE_CONFIG = CONFIG_DIR / "resourceconfig.json"
 OUTPUT_MESSAGE = OPT_ML / "output" / "message"
+CLOUDWATCH_METRICS = OPT_ML / "output" / "metrics" / "cloudwatch"
 CODE_DIR = PROCESSING_ROOT / "input" / "code"
 ENTRYPOINT_DIR = PROCESSING_ROOT / "input" / "entrypoint"
 MAX_MESSAGE_BYTES = 1024

@@ -163,7 +163,7 @@ def _metrics(api: Api) -> Endpoint:
                 )
             return found
 
-        text = api.invocations.metrics.render(samples)
+        text = api.invocations.metrics.render(samples) + api.monitor_metrics.render()
         return Response(text, media_type="text/plain; version=0.0.4")
 
     return metrics

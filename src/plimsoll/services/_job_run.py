@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from plimsoll.compat.container_paths import (
+    CLOUDWATCH_METRICS,
     MAX_MESSAGE_BYTES,
     OUTPUT_MESSAGE,
     PROCESSING_JOB_CONFIG,
@@ -156,6 +157,7 @@ class JobRun:
                 if bad_message and outcome.status is JobStatus.COMPLETED:
                     outcome = Outcome(status=JobStatus.FAILED, failure_reason=bad_message)
             self._upload_outputs(final=True)
+            self._keep_metric_files()
         except Exception as exc:
             kept = True
             logger.exception("job %s: output upload failed", self.job.name)
@@ -333,6 +335,20 @@ class JobRun:
                     changed[uri] = path
                     self._synced[uri] = key
             upload_files(self._ctx.storage, changed)
+
+    def _keep_metric_files(self) -> None:
+        """Copies ``/opt/ml/output/metrics/cloudwatch`` of each host next to its log: the
+        monitoring service publishes them once the job is over (SageMaker's platform
+        publishes them to CloudWatch)."""
+        for host in self._hosts:
+            source = host.opt_ml / relative_to_opt_ml(str(CLOUDWATCH_METRICS))
+            files = sorted(p for p in source.glob("*") if p.is_file()) if source.is_dir() else []
+            if not files:
+                continue
+            target = self._ctx.logs.metrics_dir(self.job.name, host.host)
+            target.mkdir(parents=True, exist_ok=True)
+            for path in files:
+                shutil.copyfile(path, target / path.name)
 
     def _clean_workspace(self) -> None:
         shutil.rmtree(self.workspace, ignore_errors=True)

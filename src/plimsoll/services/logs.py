@@ -24,6 +24,14 @@ class LogStore:
     def path(self, job_name: str, host: str) -> Path:
         return self._root / job_name / f"{host}.log"
 
+    def metrics_dir(self, job_name: str, host: str) -> Path:
+        """Where a host's CloudWatch metric files are kept after its workspace is gone."""
+        return self._root / job_name / "metrics" / host
+
+    def metric_dirs(self, job_name: str) -> list[Path]:
+        folder = self._root / job_name / "metrics"
+        return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
     def hosts(self, job_name: str) -> list[str]:
         folder = self._root / job_name
         if not folder.is_dir():

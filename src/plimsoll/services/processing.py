@@ -130,6 +130,11 @@ class ProcessingService:
             raise ResourceNotFound(f"Processing job {name} has no host {host!r}")
         return self._logs.read(name, host, offset)
 
+    def metric_dirs(self, name: str) -> list[Path]:
+        """Folders holding the CloudWatch metric files the job's hosts wrote (kept after the
+        job ends; empty while it runs or when it wrote none)."""
+        return self._logs.metric_dirs(name)
+
     def log_hosts(self, name: str) -> list[str]:
         """Hosts of the job that have a log (algo-1 first). Raises ResourceNotFound."""
         self._store.get_processing_job(name)

@@ -2,6 +2,7 @@
 # sagemaker 2017-07-24 service-2.json. DO NOT EDIT: run `python tools/gen_shapes.py`.
 # Pattern overrides:
 #   DestinationS3Uri: s3:// URIs, file:// URIs and absolute paths (local storage); no https://, which Plimsoll's storage cannot write to
+#   MonitoringS3Uri: monitoring outputs and baselines may be local too: file:// URIs and absolute paths
 #   S3Uri: also accepts file:// URIs and absolute paths (local storage)
 #   Url: also accepts file:// URIs and absolute paths (local storage)
 # Members botocore requires that are optional here:
@@ -38,6 +39,7 @@ __all__ = [
     'AsyncInferenceOutputConfig',
     'AthenaDatasetDefinition',
     'AutoRollbackConfig',
+    'BatchTransformInput',
     'BlueGreenUpdatePolicy',
     'CapacitySize',
     'CaptureContentTypeHeader',
@@ -49,34 +51,48 @@ __all__ = [
     'ClarifyTextConfig',
     'ContainerDefinition',
     'ContainerMetricsConfig',
+    'CreateDataQualityJobDefinitionRequest',
+    'CreateDataQualityJobDefinitionResponse',
     'CreateEndpointConfigInput',
     'CreateEndpointConfigOutput',
     'CreateEndpointInput',
     'CreateEndpointOutput',
     'CreateModelInput',
     'CreateModelOutput',
+    'CreateMonitoringScheduleRequest',
+    'CreateMonitoringScheduleResponse',
     'CreateProcessingJobRequest',
     'CreateProcessingJobResponse',
     'DataCaptureConfig',
     'DataCaptureConfigSummary',
+    'DataQualityAppSpecification',
+    'DataQualityBaselineConfig',
+    'DataQualityJobInput',
     'DatasetDefinition',
+    'DeleteDataQualityJobDefinitionRequest',
     'DeleteEndpointConfigInput',
     'DeleteEndpointInput',
     'DeleteModelInput',
+    'DeleteMonitoringScheduleRequest',
     'DeployedImage',
     'DeploymentConfig',
     'DeploymentRecommendation',
+    'DescribeDataQualityJobDefinitionRequest',
+    'DescribeDataQualityJobDefinitionResponse',
     'DescribeEndpointConfigInput',
     'DescribeEndpointConfigOutput',
     'DescribeEndpointInput',
     'DescribeEndpointOutput',
     'DescribeModelInput',
     'DescribeModelOutput',
+    'DescribeMonitoringScheduleRequest',
+    'DescribeMonitoringScheduleResponse',
     'DescribeProcessingJobRequest',
     'DescribeProcessingJobResponse',
     'DesiredWeightAndCapacity',
     'Ec2CapacityReservation',
     'EndpointConfigSummary',
+    'EndpointInput',
     'EndpointSummary',
     'ExperimentConfig',
     'ExplainerConfig',
@@ -85,12 +101,18 @@ __all__ = [
     'InferenceHubAccessConfig',
     'InstancePool',
     'InstancePoolSummary',
+    'ListDataQualityJobDefinitionsRequest',
+    'ListDataQualityJobDefinitionsResponse',
     'ListEndpointConfigsInput',
     'ListEndpointConfigsOutput',
     'ListEndpointsInput',
     'ListEndpointsOutput',
     'ListModelsInput',
     'ListModelsOutput',
+    'ListMonitoringExecutionsRequest',
+    'ListMonitoringExecutionsResponse',
+    'ListMonitoringSchedulesRequest',
+    'ListMonitoringSchedulesResponse',
     'ListProcessingJobsRequest',
     'ListProcessingJobsResponse',
     'MetricsConfig',
@@ -98,6 +120,27 @@ __all__ = [
     'ModelAccessConfig',
     'ModelDataSource',
     'ModelSummary',
+    'MonitoringAppSpecification',
+    'MonitoringBaselineConfig',
+    'MonitoringClusterConfig',
+    'MonitoringConstraintsResource',
+    'MonitoringCsvDatasetFormat',
+    'MonitoringDatasetFormat',
+    'MonitoringExecutionSummary',
+    'MonitoringInput',
+    'MonitoringJobDefinition',
+    'MonitoringJobDefinitionSummary',
+    'MonitoringJsonDatasetFormat',
+    'MonitoringNetworkConfig',
+    'MonitoringOutput',
+    'MonitoringOutputConfig',
+    'MonitoringParquetDatasetFormat',
+    'MonitoringResources',
+    'MonitoringS3Output',
+    'MonitoringScheduleConfig',
+    'MonitoringScheduleSummary',
+    'MonitoringStatisticsResource',
+    'MonitoringStoppingCondition',
     'MultiModelConfig',
     'NetworkConfig',
     'PendingDeploymentSummary',
@@ -130,6 +173,9 @@ __all__ = [
     'RepositoryAuthConfig',
     'RollingUpdatePolicy',
     'S3ModelDataSource',
+    'ScheduleConfig',
+    'StartMonitoringScheduleRequest',
+    'StopMonitoringScheduleRequest',
     'StopProcessingJobRequest',
     'Tag',
     'TrafficRoutingConfig',
@@ -137,6 +183,8 @@ __all__ = [
     'UpdateEndpointOutput',
     'UpdateEndpointWeightsAndCapacitiesInput',
     'UpdateEndpointWeightsAndCapacitiesOutput',
+    'UpdateMonitoringScheduleRequest',
+    'UpdateMonitoringScheduleResponse',
     'VariantProperty',
     'VpcConfig',
 ]
@@ -1679,6 +1727,596 @@ class UpdateEndpointWeightsAndCapacitiesOutput(WireShape):
 
 
 _UpdateEndpointWeightsAndCapacitiesOutput = UpdateEndpointWeightsAndCapacitiesOutput
+_MonitoringJobDefinitionName = _Annotated[str, _StringConstraints(min_length=1, max_length=63, pattern='^(?:[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})\\Z')]
+
+
+class MonitoringConstraintsResource(WireShape):
+    """``MonitoringConstraintsResource``."""
+
+    S3Uri: _S3Uri | None = None
+
+
+_MonitoringConstraintsResource = MonitoringConstraintsResource
+
+
+class MonitoringStatisticsResource(WireShape):
+    """``MonitoringStatisticsResource``."""
+
+    S3Uri: _S3Uri | None = None
+
+
+_MonitoringStatisticsResource = MonitoringStatisticsResource
+
+
+class DataQualityBaselineConfig(WireShape):
+    """``DataQualityBaselineConfig``."""
+
+    BaseliningJobName: _ProcessingJobName | None = None
+    ConstraintsResource: _MonitoringConstraintsResource | None = None
+    StatisticsResource: _MonitoringStatisticsResource | None = None
+
+
+_DataQualityBaselineConfig = DataQualityBaselineConfig
+_MonitoringContainerArguments = _Annotated[list[_ContainerArgument], _Field(min_length=1, max_length=50)]
+_MonitoringEnvironmentMap = _Annotated[dict[_ProcessingEnvironmentKey, _ProcessingEnvironmentValue], _Field(max_length=50)]
+
+
+class DataQualityAppSpecification(WireShape):
+    """``DataQualityAppSpecification``."""
+
+    ImageUri: _ImageUri
+    ContainerEntrypoint: _ContainerEntrypoint | None = None
+    ContainerArguments: _MonitoringContainerArguments | None = None
+    RecordPreprocessorSourceUri: _S3Uri | None = None
+    PostAnalyticsProcessorSourceUri: _S3Uri | None = None
+    Environment: _MonitoringEnvironmentMap | None = None
+
+
+_DataQualityAppSpecification = DataQualityAppSpecification
+_ProbabilityThresholdAttribute = float
+_MonitoringTimeOffsetString = _Annotated[str, _StringConstraints(min_length=1, max_length=15, pattern='^(?:.?P.*)\\Z')]
+_ExcludeFeaturesAttribute = _Annotated[str, _StringConstraints(max_length=100)]
+
+
+class EndpointInput(WireShape):
+    """``EndpointInput``."""
+
+    EndpointName: _EndpointName
+    LocalPath: _ProcessingLocalPath
+    S3InputMode: _ProcessingS3InputMode | None = None
+    S3DataDistributionType: _ProcessingS3DataDistributionType | None = None
+    FeaturesAttribute: _String | None = None
+    InferenceAttribute: _String | None = None
+    ProbabilityAttribute: _String | None = None
+    ProbabilityThresholdAttribute: _ProbabilityThresholdAttribute | None = None
+    StartTimeOffset: _MonitoringTimeOffsetString | None = None
+    EndTimeOffset: _MonitoringTimeOffsetString | None = None
+    ExcludeFeaturesAttribute: _ExcludeFeaturesAttribute | None = None
+
+
+_EndpointInput = EndpointInput
+
+
+class MonitoringCsvDatasetFormat(WireShape):
+    """``MonitoringCsvDatasetFormat``."""
+
+    Header: _Boolean | None = None
+
+
+_MonitoringCsvDatasetFormat = MonitoringCsvDatasetFormat
+
+
+class MonitoringJsonDatasetFormat(WireShape):
+    """``MonitoringJsonDatasetFormat``."""
+
+    Line: _Boolean | None = None
+
+
+_MonitoringJsonDatasetFormat = MonitoringJsonDatasetFormat
+
+
+class MonitoringParquetDatasetFormat(WireShape):
+    """``MonitoringParquetDatasetFormat``."""
+
+
+
+_MonitoringParquetDatasetFormat = MonitoringParquetDatasetFormat
+
+
+class MonitoringDatasetFormat(WireShape):
+    """``MonitoringDatasetFormat``."""
+
+    Csv: _MonitoringCsvDatasetFormat | None = None
+    Json: _MonitoringJsonDatasetFormat | None = None
+    Parquet: _MonitoringParquetDatasetFormat | None = None
+
+
+_MonitoringDatasetFormat = MonitoringDatasetFormat
+
+
+class BatchTransformInput(WireShape):
+    """``BatchTransformInput``."""
+
+    DataCapturedDestinationS3Uri: _DestinationS3Uri
+    DatasetFormat: _MonitoringDatasetFormat
+    LocalPath: _ProcessingLocalPath
+    S3InputMode: _ProcessingS3InputMode | None = None
+    S3DataDistributionType: _ProcessingS3DataDistributionType | None = None
+    FeaturesAttribute: _String | None = None
+    InferenceAttribute: _String | None = None
+    ProbabilityAttribute: _String | None = None
+    ProbabilityThresholdAttribute: _ProbabilityThresholdAttribute | None = None
+    StartTimeOffset: _MonitoringTimeOffsetString | None = None
+    EndTimeOffset: _MonitoringTimeOffsetString | None = None
+    ExcludeFeaturesAttribute: _ExcludeFeaturesAttribute | None = None
+
+
+_BatchTransformInput = BatchTransformInput
+
+
+class DataQualityJobInput(WireShape):
+    """``DataQualityJobInput``."""
+
+    EndpointInput: _EndpointInput | None = None
+    BatchTransformInput: _BatchTransformInput | None = None
+
+
+_DataQualityJobInput = DataQualityJobInput
+_MonitoringS3Uri = _Annotated[str, _StringConstraints(max_length=512, pattern='^(?:(https|s3)://([^/]+)/?(.*)|file://.*|/.*)\\Z')]
+
+
+class MonitoringS3Output(WireShape):
+    """``MonitoringS3Output``."""
+
+    S3Uri: _MonitoringS3Uri
+    LocalPath: _ProcessingLocalPath
+    S3UploadMode: _ProcessingS3UploadMode | None = None
+
+
+_MonitoringS3Output = MonitoringS3Output
+
+
+class MonitoringOutput(WireShape):
+    """``MonitoringOutput``."""
+
+    S3Output: _MonitoringS3Output
+
+
+_MonitoringOutput = MonitoringOutput
+_MonitoringOutputs = _Annotated[list[_MonitoringOutput], _Field(min_length=1, max_length=1)]
+
+
+class MonitoringOutputConfig(WireShape):
+    """``MonitoringOutputConfig``."""
+
+    MonitoringOutputs: _MonitoringOutputs
+    KmsKeyId: _KmsKeyId | None = None
+
+
+_MonitoringOutputConfig = MonitoringOutputConfig
+
+
+class MonitoringClusterConfig(WireShape):
+    """``MonitoringClusterConfig``."""
+
+    InstanceCount: _ProcessingInstanceCount
+    InstanceType: _ProcessingInstanceType
+    VolumeSizeInGB: _ProcessingVolumeSizeInGB
+    VolumeKmsKeyId: _KmsKeyId | None = None
+
+
+_MonitoringClusterConfig = MonitoringClusterConfig
+
+
+class MonitoringResources(WireShape):
+    """``MonitoringResources``."""
+
+    ClusterConfig: _MonitoringClusterConfig
+
+
+_MonitoringResources = MonitoringResources
+
+
+class MonitoringNetworkConfig(WireShape):
+    """``MonitoringNetworkConfig``."""
+
+    EnableInterContainerTrafficEncryption: _Boolean | None = None
+    EnableNetworkIsolation: _Boolean | None = None
+    VpcConfig: _VpcConfig | None = None
+
+
+_MonitoringNetworkConfig = MonitoringNetworkConfig
+_MonitoringMaxRuntimeInSeconds = _Annotated[int, _Field(ge=1, le=86400)]
+
+
+class MonitoringStoppingCondition(WireShape):
+    """``MonitoringStoppingCondition``."""
+
+    MaxRuntimeInSeconds: _MonitoringMaxRuntimeInSeconds
+
+
+_MonitoringStoppingCondition = MonitoringStoppingCondition
+
+
+class CreateDataQualityJobDefinitionRequest(WireShape):
+    """``CreateDataQualityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+    DataQualityBaselineConfig: _DataQualityBaselineConfig | None = None
+    DataQualityAppSpecification: _DataQualityAppSpecification
+    DataQualityJobInput: _DataQualityJobInput
+    DataQualityJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+    Tags: _TagList | None = None
+
+
+_CreateDataQualityJobDefinitionRequest = CreateDataQualityJobDefinitionRequest
+_MonitoringJobDefinitionArn = _Annotated[str, _StringConstraints(max_length=256)]
+
+
+class CreateDataQualityJobDefinitionResponse(WireShape):
+    """``CreateDataQualityJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+
+
+_CreateDataQualityJobDefinitionResponse = CreateDataQualityJobDefinitionResponse
+
+
+class DescribeDataQualityJobDefinitionRequest(WireShape):
+    """``DescribeDataQualityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DescribeDataQualityJobDefinitionRequest = DescribeDataQualityJobDefinitionRequest
+
+
+class DescribeDataQualityJobDefinitionResponse(WireShape):
+    """``DescribeDataQualityJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+    JobDefinitionName: _MonitoringJobDefinitionName
+    CreationTime: _Timestamp
+    DataQualityBaselineConfig: _DataQualityBaselineConfig | None = None
+    DataQualityAppSpecification: _DataQualityAppSpecification
+    DataQualityJobInput: _DataQualityJobInput
+    DataQualityJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+
+
+_DescribeDataQualityJobDefinitionResponse = DescribeDataQualityJobDefinitionResponse
+
+
+class DeleteDataQualityJobDefinitionRequest(WireShape):
+    """``DeleteDataQualityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DeleteDataQualityJobDefinitionRequest = DeleteDataQualityJobDefinitionRequest
+_MonitoringJobDefinitionSortKey = _Literal['Name', 'CreationTime']
+_NameContains = _Annotated[str, _StringConstraints(max_length=63, pattern='^(?:[a-zA-Z0-9\\-]+)\\Z')]
+
+
+class ListDataQualityJobDefinitionsRequest(WireShape):
+    """``ListDataQualityJobDefinitionsRequest``."""
+
+    EndpointName: _EndpointName | None = None
+    SortBy: _MonitoringJobDefinitionSortKey | None = None
+    SortOrder: _SortOrder | None = None
+    NextToken: _NextToken | None = None
+    MaxResults: _MaxResults | None = None
+    NameContains: _NameContains | None = None
+    CreationTimeBefore: _Timestamp | None = None
+    CreationTimeAfter: _Timestamp | None = None
+
+
+_ListDataQualityJobDefinitionsRequest = ListDataQualityJobDefinitionsRequest
+
+
+class MonitoringJobDefinitionSummary(WireShape):
+    """``MonitoringJobDefinitionSummary``."""
+
+    MonitoringJobDefinitionName: _MonitoringJobDefinitionName
+    MonitoringJobDefinitionArn: _MonitoringJobDefinitionArn
+    CreationTime: _Timestamp
+    EndpointName: _EndpointName
+
+
+_MonitoringJobDefinitionSummary = MonitoringJobDefinitionSummary
+_MonitoringJobDefinitionSummaryList = list[_MonitoringJobDefinitionSummary]
+
+
+class ListDataQualityJobDefinitionsResponse(WireShape):
+    """``ListDataQualityJobDefinitionsResponse``."""
+
+    JobDefinitionSummaries: _MonitoringJobDefinitionSummaryList
+    NextToken: _NextToken | None = None
+
+
+_ListDataQualityJobDefinitionsResponse = ListDataQualityJobDefinitionsResponse
+_MonitoringScheduleName = _Annotated[str, _StringConstraints(min_length=1, max_length=63, pattern='^(?:[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})\\Z')]
+_ScheduleExpression = _Annotated[str, _StringConstraints(min_length=1, max_length=256)]
+
+
+class ScheduleConfig(WireShape):
+    """``ScheduleConfig``."""
+
+    ScheduleExpression: _ScheduleExpression
+    DataAnalysisStartTime: _String | None = None
+    DataAnalysisEndTime: _String | None = None
+
+
+_ScheduleConfig = ScheduleConfig
+
+
+class MonitoringBaselineConfig(WireShape):
+    """``MonitoringBaselineConfig``."""
+
+    BaseliningJobName: _ProcessingJobName | None = None
+    ConstraintsResource: _MonitoringConstraintsResource | None = None
+    StatisticsResource: _MonitoringStatisticsResource | None = None
+
+
+_MonitoringBaselineConfig = MonitoringBaselineConfig
+
+
+class MonitoringInput(WireShape):
+    """``MonitoringInput``."""
+
+    EndpointInput: _EndpointInput | None = None
+    BatchTransformInput: _BatchTransformInput | None = None
+
+
+_MonitoringInput = MonitoringInput
+_MonitoringInputs = _Annotated[list[_MonitoringInput], _Field(min_length=1, max_length=1)]
+
+
+class MonitoringAppSpecification(WireShape):
+    """``MonitoringAppSpecification``."""
+
+    ImageUri: _ImageUri
+    ContainerEntrypoint: _ContainerEntrypoint | None = None
+    ContainerArguments: _MonitoringContainerArguments | None = None
+    RecordPreprocessorSourceUri: _S3Uri | None = None
+    PostAnalyticsProcessorSourceUri: _S3Uri | None = None
+
+
+_MonitoringAppSpecification = MonitoringAppSpecification
+
+
+class MonitoringJobDefinition(WireShape):
+    """``MonitoringJobDefinition``."""
+
+    BaselineConfig: _MonitoringBaselineConfig | None = None
+    MonitoringInputs: _MonitoringInputs
+    MonitoringOutputConfig: _MonitoringOutputConfig
+    MonitoringResources: _MonitoringResources
+    MonitoringAppSpecification: _MonitoringAppSpecification
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+    Environment: _MonitoringEnvironmentMap | None = None
+    NetworkConfig: _NetworkConfig | None = None
+    RoleArn: _RoleArn
+
+
+_MonitoringJobDefinition = MonitoringJobDefinition
+_MonitoringType = _Literal['DataQuality', 'ModelQuality', 'ModelBias', 'ModelExplainability']
+
+
+class MonitoringScheduleConfig(WireShape):
+    """``MonitoringScheduleConfig``."""
+
+    ScheduleConfig: _ScheduleConfig | None = None
+    MonitoringJobDefinition: _MonitoringJobDefinition | None = None
+    MonitoringJobDefinitionName: _MonitoringJobDefinitionName | None = None
+    MonitoringType: _MonitoringType | None = None
+
+
+_MonitoringScheduleConfig = MonitoringScheduleConfig
+
+
+class CreateMonitoringScheduleRequest(WireShape):
+    """``CreateMonitoringScheduleRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+    MonitoringScheduleConfig: _MonitoringScheduleConfig
+    Tags: _TagList | None = None
+
+
+_CreateMonitoringScheduleRequest = CreateMonitoringScheduleRequest
+
+
+class CreateMonitoringScheduleResponse(WireShape):
+    """``CreateMonitoringScheduleResponse``."""
+
+    MonitoringScheduleArn: _MonitoringScheduleArn
+
+
+_CreateMonitoringScheduleResponse = CreateMonitoringScheduleResponse
+
+
+class DescribeMonitoringScheduleRequest(WireShape):
+    """``DescribeMonitoringScheduleRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+
+
+_DescribeMonitoringScheduleRequest = DescribeMonitoringScheduleRequest
+_ScheduleStatus = _Literal['Pending', 'Failed', 'Scheduled', 'Stopped']
+_ExecutionStatus = _Literal['Pending', 'Completed', 'CompletedWithViolations', 'InProgress', 'Failed', 'Stopping', 'Stopped']
+
+
+class MonitoringExecutionSummary(WireShape):
+    """``MonitoringExecutionSummary``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+    ScheduledTime: _Timestamp
+    CreationTime: _Timestamp
+    LastModifiedTime: _Timestamp
+    MonitoringExecutionStatus: _ExecutionStatus
+    ProcessingJobArn: _ProcessingJobArn | None = None
+    EndpointName: _EndpointName | None = None
+    FailureReason: _FailureReason | None = None
+    MonitoringJobDefinitionName: _MonitoringJobDefinitionName | None = None
+    MonitoringType: _MonitoringType | None = None
+
+
+_MonitoringExecutionSummary = MonitoringExecutionSummary
+
+
+class DescribeMonitoringScheduleResponse(WireShape):
+    """``DescribeMonitoringScheduleResponse``."""
+
+    MonitoringScheduleArn: _MonitoringScheduleArn
+    MonitoringScheduleName: _MonitoringScheduleName
+    MonitoringScheduleStatus: _ScheduleStatus
+    MonitoringType: _MonitoringType | None = None
+    FailureReason: _FailureReason | None = None
+    CreationTime: _Timestamp
+    LastModifiedTime: _Timestamp
+    MonitoringScheduleConfig: _MonitoringScheduleConfig
+    EndpointName: _EndpointName | None = None
+    LastMonitoringExecutionSummary: _MonitoringExecutionSummary | None = None
+
+
+_DescribeMonitoringScheduleResponse = DescribeMonitoringScheduleResponse
+
+
+class UpdateMonitoringScheduleRequest(WireShape):
+    """``UpdateMonitoringScheduleRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+    MonitoringScheduleConfig: _MonitoringScheduleConfig
+
+
+_UpdateMonitoringScheduleRequest = UpdateMonitoringScheduleRequest
+
+
+class UpdateMonitoringScheduleResponse(WireShape):
+    """``UpdateMonitoringScheduleResponse``."""
+
+    MonitoringScheduleArn: _MonitoringScheduleArn
+
+
+_UpdateMonitoringScheduleResponse = UpdateMonitoringScheduleResponse
+
+
+class StartMonitoringScheduleRequest(WireShape):
+    """``StartMonitoringScheduleRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+
+
+_StartMonitoringScheduleRequest = StartMonitoringScheduleRequest
+
+
+class StopMonitoringScheduleRequest(WireShape):
+    """``StopMonitoringScheduleRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+
+
+_StopMonitoringScheduleRequest = StopMonitoringScheduleRequest
+
+
+class DeleteMonitoringScheduleRequest(WireShape):
+    """``DeleteMonitoringScheduleRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+
+
+_DeleteMonitoringScheduleRequest = DeleteMonitoringScheduleRequest
+_MonitoringScheduleSortKey = _Literal['Name', 'CreationTime', 'Status']
+
+
+class ListMonitoringSchedulesRequest(WireShape):
+    """``ListMonitoringSchedulesRequest``."""
+
+    EndpointName: _EndpointName | None = None
+    SortBy: _MonitoringScheduleSortKey | None = None
+    SortOrder: _SortOrder | None = None
+    NextToken: _NextToken | None = None
+    MaxResults: _MaxResults | None = None
+    NameContains: _NameContains | None = None
+    CreationTimeBefore: _Timestamp | None = None
+    CreationTimeAfter: _Timestamp | None = None
+    LastModifiedTimeBefore: _Timestamp | None = None
+    LastModifiedTimeAfter: _Timestamp | None = None
+    StatusEquals: _ScheduleStatus | None = None
+    MonitoringJobDefinitionName: _MonitoringJobDefinitionName | None = None
+    MonitoringTypeEquals: _MonitoringType | None = None
+
+
+_ListMonitoringSchedulesRequest = ListMonitoringSchedulesRequest
+
+
+class MonitoringScheduleSummary(WireShape):
+    """``MonitoringScheduleSummary``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName
+    MonitoringScheduleArn: _MonitoringScheduleArn
+    CreationTime: _Timestamp
+    LastModifiedTime: _Timestamp
+    MonitoringScheduleStatus: _ScheduleStatus
+    EndpointName: _EndpointName | None = None
+    MonitoringJobDefinitionName: _MonitoringJobDefinitionName | None = None
+    MonitoringType: _MonitoringType | None = None
+
+
+_MonitoringScheduleSummary = MonitoringScheduleSummary
+_MonitoringScheduleSummaryList = list[_MonitoringScheduleSummary]
+
+
+class ListMonitoringSchedulesResponse(WireShape):
+    """``ListMonitoringSchedulesResponse``."""
+
+    MonitoringScheduleSummaries: _MonitoringScheduleSummaryList
+    NextToken: _NextToken | None = None
+
+
+_ListMonitoringSchedulesResponse = ListMonitoringSchedulesResponse
+_MonitoringExecutionSortKey = _Literal['CreationTime', 'ScheduledTime', 'Status']
+
+
+class ListMonitoringExecutionsRequest(WireShape):
+    """``ListMonitoringExecutionsRequest``."""
+
+    MonitoringScheduleName: _MonitoringScheduleName | None = None
+    EndpointName: _EndpointName | None = None
+    SortBy: _MonitoringExecutionSortKey | None = None
+    SortOrder: _SortOrder | None = None
+    NextToken: _NextToken | None = None
+    MaxResults: _MaxResults | None = None
+    ScheduledTimeBefore: _Timestamp | None = None
+    ScheduledTimeAfter: _Timestamp | None = None
+    CreationTimeBefore: _Timestamp | None = None
+    CreationTimeAfter: _Timestamp | None = None
+    LastModifiedTimeBefore: _Timestamp | None = None
+    LastModifiedTimeAfter: _Timestamp | None = None
+    StatusEquals: _ExecutionStatus | None = None
+    MonitoringJobDefinitionName: _MonitoringJobDefinitionName | None = None
+    MonitoringTypeEquals: _MonitoringType | None = None
+
+
+_ListMonitoringExecutionsRequest = ListMonitoringExecutionsRequest
+_MonitoringExecutionSummaryList = list[_MonitoringExecutionSummary]
+
+
+class ListMonitoringExecutionsResponse(WireShape):
+    """``ListMonitoringExecutionsResponse``."""
+
+    MonitoringExecutionSummaries: _MonitoringExecutionSummaryList
+    NextToken: _NextToken | None = None
+
+
+_ListMonitoringExecutionsResponse = ListMonitoringExecutionsResponse
 
 
 # Operation -> (input shape, output shape).
@@ -1702,6 +2340,18 @@ OPERATION_SHAPES: dict[str, _OperationShapes] = {
     'DeleteEndpoint': (DeleteEndpointInput, None),
     'ListEndpoints': (ListEndpointsInput, ListEndpointsOutput),
     'UpdateEndpointWeightsAndCapacities': (UpdateEndpointWeightsAndCapacitiesInput, UpdateEndpointWeightsAndCapacitiesOutput),
+    'CreateDataQualityJobDefinition': (CreateDataQualityJobDefinitionRequest, CreateDataQualityJobDefinitionResponse),
+    'DescribeDataQualityJobDefinition': (DescribeDataQualityJobDefinitionRequest, DescribeDataQualityJobDefinitionResponse),
+    'DeleteDataQualityJobDefinition': (DeleteDataQualityJobDefinitionRequest, None),
+    'ListDataQualityJobDefinitions': (ListDataQualityJobDefinitionsRequest, ListDataQualityJobDefinitionsResponse),
+    'CreateMonitoringSchedule': (CreateMonitoringScheduleRequest, CreateMonitoringScheduleResponse),
+    'DescribeMonitoringSchedule': (DescribeMonitoringScheduleRequest, DescribeMonitoringScheduleResponse),
+    'UpdateMonitoringSchedule': (UpdateMonitoringScheduleRequest, UpdateMonitoringScheduleResponse),
+    'StartMonitoringSchedule': (StartMonitoringScheduleRequest, None),
+    'StopMonitoringSchedule': (StopMonitoringScheduleRequest, None),
+    'DeleteMonitoringSchedule': (DeleteMonitoringScheduleRequest, None),
+    'ListMonitoringSchedules': (ListMonitoringSchedulesRequest, ListMonitoringSchedulesResponse),
+    'ListMonitoringExecutions': (ListMonitoringExecutionsRequest, ListMonitoringExecutionsResponse),
 }
 
 # Python pattern -> the pattern as SageMaker shows it in error messages.
@@ -1711,6 +2361,7 @@ PATTERN_DISPLAY: dict[str, str] = {
     '^(?:(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?)\\Z': '^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?$',
     '^(?:(https|s3)://([^/]+)/?(.*))\\Z': '^(https|s3)://([^/]+)/?(.*)$',
     '^(?:(https|s3)://([^/]+)/?(.*)|file://.*|/.*)\\Z': '^(https|s3)://([^/]+)/?(.*)|file://.*|/.*$',
+    '^(?:.?P.*)\\Z': '^.?P.*$',
     '^(?:/(?!.*\\.\\.)[a-zA-Z0-9/_.\\-]+)\\Z': '^/(?!.*\\.\\.)[a-zA-Z0-9/_.\\-]+$',
     '^(?:[-0-9a-zA-Z]+)\\Z': '^[-0-9a-zA-Z]+$',
     '^(?:[A-Za-z0-9\\.\\-_]+)\\Z': '^[A-Za-z0-9\\.\\-_]+$',
@@ -1721,6 +2372,7 @@ PATTERN_DISPLAY: dict[str, str] = {
     '^(?:[a-zA-Z0-9-]+)\\Z': '^[a-zA-Z0-9-]+$',
     '^(?:[a-zA-Z0-9._-]+)\\Z': '^[a-zA-Z0-9._-]+$',
     '^(?:[a-zA-Z0-9:/_-]*)\\Z': '^[a-zA-Z0-9:/_-]*$',
+    '^(?:[a-zA-Z0-9\\-]+)\\Z': '^[a-zA-Z0-9\\-]+$',
     '^(?:[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9+.])*)\\Z': '^[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9+.])*$',
     '^(?:[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*)\\Z': '^[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$',
     '^(?:[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119})\\Z': '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$',

@@ -1,0 +1,303 @@
+"""What one monitoring execution runs: a schedule's job definition -> a processing job spec.
+
+A schedule names its job either inline (``MonitoringScheduleConfig.MonitoringJobDefinition``,
+the form ``ModelMonitor`` uses) or by name (``MonitoringJobDefinitionName`` of a
+``CreateDataQualityJobDefinition``, the form ``DefaultModelMonitor`` uses). Both become one
+:class:`MonitoringJobPlan`, and :func:`execution_job_spec` turns a plan plus an execution's
+window and inputs into the processing job SageMaker would start (spec §3.3):
+
+* one input per captured hour, ``endpoint_input_N``:
+  ``<capture>/<endpoint>/<variant>/yyyy/mm/dd/hh`` -> ``<LocalPath>/<endpoint>/<variant>/...``;
+* ``constraints`` / ``baseline`` (statistics) -> ``/opt/ml/processing/baseline/...``;
+* scripts -> ``/opt/ml/processing/code/{preprocessing,postprocessing}``;
+* output ``result`` -> ``<S3Uri>/<endpoint>/<schedule>/yyyy/mm/dd/hh`` (Continuous);
+* the analyzer's environment (``dataset_source``, ``start_time``, ``baseline_constraints``...).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from plimsoll.compat.monitor_window import MonitorWindow
+from plimsoll.metadata.entities import (
+    ClusterSpec,
+    ProcessingInputSpec,
+    ProcessingJobSpec,
+    ProcessingOutputSpec,
+    S3InputSpec,
+    S3OutputSpec,
+)
+from plimsoll.metadata.monitoring_entities import JobDefinitionRecord, MonitoringType
+
+__all__ = ["CaptureInput", "MonitoringJobPlan", "execution_job_spec", "plan_from_definition"]
+
+BASELINE_CONSTRAINTS_DIR = "/opt/ml/processing/baseline/constraints"
+BASELINE_STATISTICS_DIR = "/opt/ml/processing/baseline/stats"
+PREPROCESSOR_DIR = "/opt/ml/processing/code/preprocessing"
+POSTPROCESSOR_DIR = "/opt/ml/processing/code/postprocessing"
+DEFAULT_OUTPUT_PATH = "/opt/ml/processing/output"
+CAPTURE_DATASET_FORMAT = {
+    "sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}
+}
+DEFAULT_MAX_RUNTIME = 3600
+_INPUT_ATTRIBUTES = (
+    ("FeaturesAttribute", "features_attribute"),
+    ("InferenceAttribute", "inference_attribute"),
+    ("ProbabilityAttribute", "probability_attribute"),
+    ("ProbabilityThresholdAttribute", "probability_threshold_attribute"),
+    ("ExcludeFeaturesAttribute", "exclude_features_attribute"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonitoringJobPlan:
+    """Everything of a job definition an execution needs, whichever form it came in."""
+
+    monitoring_type: MonitoringType
+    image_uri: str
+    role_arn: str
+    cluster: ClusterSpec
+    output: Mapping[str, Any]  # MonitoringOutputs[0].S3Output
+    endpoint_input: Mapping[str, Any] | None = None
+    batch_input: Mapping[str, Any] | None = None
+    entrypoint: tuple[str, ...] | None = None
+    arguments: tuple[str, ...] | None = None
+    environment: Mapping[str, str] = field(default_factory=dict)
+    preprocessor_uri: str | None = None
+    postprocessor_uri: str | None = None
+    constraints_uri: str | None = None
+    statistics_uri: str | None = None
+    baselining_job_name: str | None = None
+    max_runtime_in_seconds: int = DEFAULT_MAX_RUNTIME
+    network_config: Mapping[str, Any] | None = None
+    output_kms_key_id: str | None = None
+
+    @property
+    def input(self) -> Mapping[str, Any]:
+        """The EndpointInput or BatchTransformInput, whichever the definition has."""
+        found = self.endpoint_input or self.batch_input
+        assert found is not None  # the API layer requires one
+        return found
+
+
+def _cluster(resources: Mapping[str, Any]) -> ClusterSpec:
+    cluster = resources["ClusterConfig"]
+    return ClusterSpec(
+        instance_count=int(cluster["InstanceCount"]),
+        instance_type=str(cluster["InstanceType"]),
+        volume_size_in_gb=int(cluster["VolumeSizeInGB"]),
+        volume_kms_key_id=cluster.get("VolumeKmsKeyId"),
+    )
+
+
+def _resource(baseline: Mapping[str, Any] | None, key: str) -> str | None:
+    found = (baseline or {}).get(key) or {}
+    uri = found.get("S3Uri")
+    return str(uri) if uri else None
+
+
+def _common(body: Mapping[str, Any], baseline: Mapping[str, Any] | None) -> dict[str, Any]:
+    stopping = body.get("StoppingCondition") or {}
+    return {
+        "role_arn": body["RoleArn"],
+        "constraints_uri": _resource(baseline, "ConstraintsResource"),
+        "statistics_uri": _resource(baseline, "StatisticsResource"),
+        "baselining_job_name": (baseline or {}).get("BaseliningJobName"),
+        "max_runtime_in_seconds": int(stopping.get("MaxRuntimeInSeconds", DEFAULT_MAX_RUNTIME)),
+        "network_config": body.get("NetworkConfig"),
+    }
+
+
+def _app(app: Mapping[str, Any], environment: Mapping[str, str] | None) -> dict[str, Any]:
+    entry, args = app.get("ContainerEntrypoint"), app.get("ContainerArguments")
+    return {
+        "image_uri": app["ImageUri"],
+        "entrypoint": tuple(entry) if entry else None,
+        "arguments": tuple(args) if args else None,
+        "environment": dict(environment or {}),
+        "preprocessor_uri": app.get("RecordPreprocessorSourceUri"),
+        "postprocessor_uri": app.get("PostAnalyticsProcessorSourceUri"),
+    }
+
+
+def plan_from_definition(definition: JobDefinitionRecord) -> MonitoringJobPlan:
+    """The plan of a stored ``CreateDataQualityJobDefinition``."""
+    body = definition.body
+    app = body["DataQualityAppSpecification"]
+    job_input = body["DataQualityJobInput"]
+    outputs = body["DataQualityJobOutputConfig"]
+    return MonitoringJobPlan(
+        monitoring_type=definition.monitoring_type,
+        cluster=_cluster(body["JobResources"]),
+        output=outputs["MonitoringOutputs"][0]["S3Output"],
+        output_kms_key_id=outputs.get("KmsKeyId"),
+        endpoint_input=job_input.get("EndpointInput"),
+        batch_input=job_input.get("BatchTransformInput"),
+        **_app(app, app.get("Environment")),
+        **_common(body, body.get("DataQualityBaselineConfig")),
+    )
+
+
+def plan_from_inline(
+    definition: Mapping[str, Any], monitoring_type: MonitoringType
+) -> MonitoringJobPlan:
+    """The plan of a schedule's inline ``MonitoringJobDefinition``."""
+    job_input = definition["MonitoringInputs"][0]
+    outputs = definition["MonitoringOutputConfig"]
+    return MonitoringJobPlan(
+        monitoring_type=monitoring_type,
+        cluster=_cluster(definition["MonitoringResources"]),
+        output=outputs["MonitoringOutputs"][0]["S3Output"],
+        output_kms_key_id=outputs.get("KmsKeyId"),
+        endpoint_input=job_input.get("EndpointInput"),
+        batch_input=job_input.get("BatchTransformInput"),
+        **_app(definition["MonitoringAppSpecification"], definition.get("Environment")),
+        **_common(definition, definition.get("BaselineConfig")),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaptureInput:
+    """One captured hour (or batch-capture folder) to stage: source prefix -> local folder."""
+
+    s3_uri: str
+    local_path: str
+
+
+def _basename(uri: str) -> str:
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _file_input(name: str, uri: str, local_dir: str) -> ProcessingInputSpec:
+    return ProcessingInputSpec(
+        input_name=name, s3_input=S3InputSpec(s3_uri=uri, local_path=local_dir)
+    )
+
+
+def _analyzer_environment(
+    plan: MonitoringJobPlan,
+    *,
+    schedule_name: str,
+    endpoint_name: str | None,
+    window: MonitorWindow,
+    dataset_source: str,
+    output_path: str,
+    constraints_uri: str | None,
+    statistics_uri: str | None,
+) -> dict[str, str]:
+    data = plan.input
+    if plan.batch_input is not None:
+        dataset_format = _lower_keys(data.get("DatasetFormat") or {"Csv": {"Header": False}})
+    else:
+        dataset_format = CAPTURE_DATASET_FORMAT
+    env = {
+        "dataset_format": json.dumps(dataset_format),
+        "dataset_source": dataset_source,
+        "output_path": output_path,
+        "publish_cloudwatch_metrics": "Enabled",
+        "sagemaker_monitoring_schedule_name": schedule_name,
+        **window.to_env(),
+    }
+    if endpoint_name:
+        env["sagemaker_endpoint_name"] = endpoint_name
+    for wire, key in _INPUT_ATTRIBUTES:
+        if data.get(wire) is not None:
+            env[key] = str(data[wire])
+    if constraints_uri:
+        env["baseline_constraints"] = f"{BASELINE_CONSTRAINTS_DIR}/{_basename(constraints_uri)}"
+    if statistics_uri:
+        env["baseline_statistics"] = f"{BASELINE_STATISTICS_DIR}/{_basename(statistics_uri)}"
+    if plan.preprocessor_uri:
+        env["record_preprocessor_script"] = f"{PREPROCESSOR_DIR}/{_basename(plan.preprocessor_uri)}"
+    if plan.postprocessor_uri:
+        env["post_analytics_processor_script"] = (
+            f"{POSTPROCESSOR_DIR}/{_basename(plan.postprocessor_uri)}"
+        )
+    env.update(plan.environment)  # the user's Environment wins, as in SageMaker
+    return env
+
+
+def _lower_keys(value: Any) -> Any:
+    """``{"Csv": {"Header": true}}`` (wire) -> ``{"csv": {"header": true}}`` (analyzer)."""
+    if isinstance(value, Mapping):
+        return {k[:1].lower() + k[1:]: _lower_keys(v) for k, v in value.items()}
+    return value
+
+
+def execution_job_spec(
+    plan: MonitoringJobPlan,
+    *,
+    job_name: str,
+    schedule_name: str,
+    endpoint_name: str | None,
+    window: MonitorWindow,
+    data_inputs: Sequence[CaptureInput],
+    constraints_uri: str | None,
+    statistics_uri: str | None,
+) -> ProcessingJobSpec:
+    """The processing job of one execution.
+
+    Args:
+        plan: The schedule's job.
+        job_name: The processing job's name.
+        schedule_name: For the output folder and the analyzer's metric dimensions.
+        endpoint_name: The monitored endpoint (None for batch transform input).
+        window: The execution's data window.
+        data_inputs: The captured data to stage (already checked to be non-empty).
+        constraints_uri: Baseline constraints (from the plan or its baselining job).
+        statistics_uri: Baseline statistics (likewise).
+    """
+    dataset_source = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint")
+    output_path = str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH)
+    inputs = [
+        _file_input(f"endpoint_input_{i}", item.s3_uri, item.local_path)
+        for i, item in enumerate(data_inputs, 1)
+    ]
+    if constraints_uri:
+        inputs.append(_file_input("constraints", constraints_uri, BASELINE_CONSTRAINTS_DIR))
+    if statistics_uri:
+        inputs.append(_file_input("baseline", statistics_uri, BASELINE_STATISTICS_DIR))
+    if plan.preprocessor_uri:
+        inputs.append(_file_input("pre_processor_script", plan.preprocessor_uri, PREPROCESSOR_DIR))
+    if plan.postprocessor_uri:
+        inputs.append(
+            _file_input("post_processor_script", plan.postprocessor_uri, POSTPROCESSOR_DIR)
+        )
+    folder = (
+        f"{endpoint_name or 'batch-transform'}/{schedule_name}/{window.scheduled_time:%Y/%m/%d/%H}"
+    )
+    output = ProcessingOutputSpec(
+        output_name="result",
+        s3_output=S3OutputSpec(
+            s3_uri=f"{str(plan.output['S3Uri']).rstrip('/')}/{folder}",
+            local_path=output_path,
+            s3_upload_mode=str(plan.output.get("S3UploadMode") or "Continuous"),
+        ),
+    )
+    return ProcessingJobSpec(
+        name=job_name,
+        role_arn=plan.role_arn,
+        image_uri=plan.image_uri,
+        cluster=plan.cluster,
+        container_entrypoint=plan.entrypoint,
+        container_arguments=plan.arguments,
+        inputs=tuple(inputs),
+        outputs=(output,),
+        output_kms_key_id=plan.output_kms_key_id,
+        environment=_analyzer_environment(
+            plan,
+            schedule_name=schedule_name,
+            endpoint_name=endpoint_name,
+            window=window,
+            dataset_source=dataset_source,
+            output_path=output_path,
+            constraints_uri=constraints_uri,
+            statistics_uri=statistics_uri,
+        ),
+        max_runtime_in_seconds=plan.max_runtime_in_seconds,
+        stopping_condition_given=True,
+        network_config=plan.network_config,
+    )

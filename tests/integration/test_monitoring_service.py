@@ -1,0 +1,368 @@
+"""Monitoring schedules and executions through the API dispatcher: real analyzer jobs.
+
+The endpoint's records are stored directly and its capture files written with the capture
+format's own functions, so these tests exercise the control plane, the scheduler's time
+logic and the execution jobs without starting model servers (the SDK tests do that).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plimsoll.api.wiring import Api, build_api
+from plimsoll.compat.capture_format import ContentTypeRules, new_event_id, object_key, record_line
+from plimsoll.errors import ResourceInUse, ResourceNotFound, ValidationError
+from plimsoll.images.model_monitor_analyzer import run
+from plimsoll.metadata.serving_entities import (
+    DataCaptureSpec,
+    EndpointConfigRecord,
+    EndpointRecord,
+    EndpointStatus,
+    VariantSpec,
+)
+from plimsoll.settings import Settings
+
+ANALYZER = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+ROLE = "arn:aws:iam::000000000000:role/any"
+CSV = ContentTypeRules.from_lists(["text/csv"], ["application/json"])
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture
+def api(settings: Settings) -> Iterator[Api]:
+    built = build_api(settings, scheduler=False)  # the tests drive time themselves
+    yield built
+    built.close()
+
+
+def _rows(n: int, shift: float = 0.0, seed: int = 7) -> list[list[str]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        a, b = rng.gauss(5 + shift, 1), rng.gauss(-2, 0.5)
+        rows.append([str(int(a > 5)), f"{a:.4f}", f"{b:.4f}", rng.choice(["red", "green"])])
+    return rows
+
+
+@pytest.fixture
+def baseline(tmp_path: Path) -> dict[str, str]:
+    """statistics.json and constraints.json of a 4-column training set (label first)."""
+    data = tmp_path / "train"
+    data.mkdir()
+    lines = ["label,a,b,colour"] + [",".join(r) for r in _rows(500)]
+    (data / "train.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "baseline"
+    env = {
+        "dataset_format": json.dumps({"csv": {"header": True}}),
+        "dataset_source": str(data),
+        "output_path": str(out),
+        "output_message_file": str(tmp_path / "baseline-message"),
+    }
+    assert run(env) == 0
+    return {
+        "constraints": f"file://{out}/constraints.json",
+        "statistics": f"file://{out}/statistics.json",
+    }
+
+
+def _endpoint(api: Api, settings: Settings, name: str = "churn") -> str:
+    """Stores an InService endpoint with capture on; returns its capture destination."""
+    destination = f"file://{settings.home}/capture"
+    store = api.endpoints._store  # noqa: SLF001 - test setup of records only
+    now = datetime.now(UTC)
+    store.create_endpoint_config(
+        EndpointConfigRecord(
+            name=f"{name}-config",
+            arn=f"arn:aws:sagemaker:us-east-1:000000000000:endpoint-config/{name}-config",
+            variants=(
+                VariantSpec(
+                    variant_name="AllTraffic",
+                    model_name="m",
+                    initial_instance_count=1,
+                    instance_type="ml.m5.large",
+                    initial_variant_weight=1.0,
+                ),
+            ),
+            data_capture=DataCaptureSpec(
+                destination_s3_uri=destination,
+                csv_content_types=("text/csv",),
+                json_content_types=("application/json",),
+            ),
+            creation_time=now,
+        )
+    )
+    store.create_endpoint(
+        EndpointRecord(
+            name=name,
+            arn=f"arn:aws:sagemaker:us-east-1:000000000000:endpoint/{name}",
+            config_name=f"{name}-config",
+            status=EndpointStatus.IN_SERVICE,
+            creation_time=now,
+            last_modified_time=now,
+        )
+    )
+    return destination
+
+
+def _capture(api: Api, destination: str, when: datetime, rows: list[list[str]]) -> None:
+    lines = [
+        record_line(
+            event_id=new_event_id(),
+            epoch_seconds=when.timestamp() + i * 0.01,
+            rules=CSV,
+            request=(",".join(r[1:]).encode(), "text/csv"),
+            response=(r[0].encode(), "text/csv"),
+        )
+        for i, r in enumerate(rows)
+    ]
+    uri = object_key(destination, "churn", "AllTraffic", when.timestamp(), new_event_id())
+    api.storage.for_uri(uri).write_bytes(uri, b"\n".join(lines) + b"\n")
+
+
+def _definition(baseline: dict[str, str], settings: Settings, **input_extra: Any) -> dict[str, Any]:
+    return {
+        "JobDefinitionName": "dq-def",
+        "DataQualityAppSpecification": {"ImageUri": ANALYZER},
+        "DataQualityBaselineConfig": {
+            "ConstraintsResource": {"S3Uri": baseline["constraints"]},
+            "StatisticsResource": {"S3Uri": baseline["statistics"]},
+        },
+        "DataQualityJobInput": {
+            "EndpointInput": {
+                "EndpointName": "churn",
+                "LocalPath": "/opt/ml/processing/input/endpoint",
+                **input_extra,
+            }
+        },
+        "DataQualityJobOutputConfig": {
+            "MonitoringOutputs": [
+                {
+                    "S3Output": {
+                        "S3Uri": f"file://{settings.home}/reports",
+                        "LocalPath": "/opt/ml/processing/output",
+                        "S3UploadMode": "Continuous",
+                    }
+                }
+            ]
+        },
+        "JobResources": {
+            "ClusterConfig": {
+                "InstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+                "VolumeSizeInGB": 20,
+            }
+        },
+        "RoleArn": ROLE,
+    }
+
+
+def _schedule(expression: str, **extra: str) -> dict[str, Any]:
+    return {
+        "MonitoringScheduleName": "hourly",
+        "MonitoringScheduleConfig": {
+            "ScheduleConfig": {"ScheduleExpression": expression, **extra},
+            "MonitoringJobDefinitionName": "dq-def",
+            "MonitoringType": "DataQuality",
+        },
+    }
+
+
+def _wait_execution(api: Api, schedule: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = api.dispatcher.call(
+            "ListMonitoringExecutions", {"MonitoringScheduleName": schedule}
+        )["MonitoringExecutionSummaries"]
+        if found and found[0]["MonitoringExecutionStatus"] not in ("Pending", "InProgress"):
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"execution still running: {found}")
+        time.sleep(0.2)
+
+
+def test_cron_schedule_runs_the_due_hour_and_reports_drift(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    destination = _endpoint(api, settings)
+    call = api.dispatcher.call
+    call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    created = call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    assert created["MonitoringScheduleArn"].endswith(":monitoring-schedule/hourly")
+    described = call("DescribeMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    assert described["MonitoringScheduleStatus"] == "Scheduled"
+    assert described["EndpointName"] == "churn"
+    assert "LastMonitoringExecutionSummary" not in described
+
+    created_at = described["CreationTime"]
+    window_hour = created_at.replace(minute=0, second=0, microsecond=0) + HOUR
+    _capture(api, destination, window_hour + timedelta(minutes=5), _rows(300, shift=3.0, seed=1))
+    assert api.monitoring.tick(created_at) == []  # nothing due yet
+    empty = api.monitoring.tick(window_hour + timedelta(minutes=30))  # the hour before: no data
+    assert [(e.status.value, e.failure_reason) for e in empty] == [
+        ("Failed", "Job inputs had no data")
+    ]
+    started = api.monitoring.tick(window_hour + HOUR + timedelta(minutes=1))
+    assert [e.scheduled_time for e in started] == [window_hour + HOUR]
+    assert api.monitoring.tick(window_hour + HOUR + timedelta(minutes=2)) == []  # once per time
+
+    execution = _wait_execution(api, "hourly")
+    assert execution["MonitoringExecutionStatus"] == "CompletedWithViolations", execution
+    job = api.processing.describe_processing_job(execution["ProcessingJobArn"].rsplit("/", 1)[1])
+    assert job.exit_message and job.exit_message.startswith("CompletedWithViolations")
+    env = job.spec.environment
+    assert env["start_time"] == f"{window_hour:%Y-%m-%dT%H:%M:%SZ}"
+    assert env["sagemaker_monitoring_schedule_name"] == "hourly"
+    out = Path(settings.home) / "reports" / "churn" / "hourly" / f"{window_hour + HOUR:%Y/%m/%d/%H}"
+    violations = json.loads((out / "constraint_violations.json").read_text())["violations"]
+    assert ("a", "baseline_drift_check") in {
+        (v["feature_name"], v["constraint_check_type"]) for v in violations
+    }
+    assert (out / "report.html").is_file()
+    metrics = api.monitor_metrics.render()
+    assert 'metric_name="feature_baseline_drift_a"' in metrics
+    assert 'schedule="hourly",status="CompletedWithViolations"} 1' in metrics
+    latest = call("DescribeMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    assert latest["LastMonitoringExecutionSummary"]["MonitoringExecutionStatus"] == (
+        "CompletedWithViolations"
+    )
+
+
+def test_an_hour_without_capture_fails_with_no_data(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    _endpoint(api, settings)
+    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    api.monitoring.tick(datetime.now(UTC) + 2 * HOUR)
+    execution = _wait_execution(api, "hourly")
+    assert execution["MonitoringExecutionStatus"] == "Failed"
+    assert execution["FailureReason"] == "Job inputs had no data"
+    assert "ProcessingJobArn" not in execution
+
+
+def test_now_schedule_runs_once_right_away_without_violations(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    destination = _endpoint(api, settings)
+    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=1), _rows(200, seed=3))
+    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    api.dispatcher.call(
+        "CreateMonitoringSchedule",
+        _schedule("NOW", DataAnalysisStartTime="-PT1H", DataAnalysisEndTime="PT0H"),
+    )
+    execution = _wait_execution(api, "hourly")
+    assert execution["MonitoringExecutionStatus"] == "Completed", execution
+    assert api.monitoring.tick(datetime.now(UTC) + 5 * HOUR) == []  # one time only
+
+
+def test_a_cron_time_while_one_runs_is_recorded_as_skipped(
+    api: Api, settings: Settings, baseline: dict[str, str], tmp_path: Path
+) -> None:
+    destination = _endpoint(api, settings)
+    slow = tmp_path / "slow_preprocessor.py"  # keeps the first execution running a while
+    slow.write_text(
+        "import time\n"
+        "time.sleep(3)\n"
+        "def preprocess_handler(inference_record):\n"
+        "    values = inference_record.endpoint_input.data.split(',')\n"
+        "    label = inference_record.endpoint_output.data\n"
+        "    return dict(zip(['label', 'a', 'b', 'colour'], [label, *values]))\n"
+    )
+    definition = _definition(baseline, settings)
+    definition["DataQualityAppSpecification"]["RecordPreprocessorSourceUri"] = f"file://{slow}"
+    api.dispatcher.call("CreateDataQualityJobDefinition", definition)
+    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    _capture(api, destination, now + HOUR + timedelta(minutes=1), _rows(50))
+    first = api.monitoring.tick(now + 2 * HOUR)
+    second = api.monitoring.tick(now + 3 * HOUR)
+    assert [e.status.value for e in first] == ["InProgress"]
+    assert [(e.status.value, e.failure_reason) for e in second] == [
+        ("Failed", "Skipped: the previous execution of this schedule was still running")
+    ]
+    executions = api.dispatcher.call(
+        "ListMonitoringExecutions",
+        {"MonitoringScheduleName": "hourly", "SortBy": "ScheduledTime", "SortOrder": "Ascending"},
+    )["MonitoringExecutionSummaries"]
+    assert len(executions) == 2
+    deadline = time.monotonic() + 60
+    while api.monitoring.refresh(first[0]).status.value == "InProgress":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert api.monitoring.refresh(first[0]).status.value == "Completed"
+
+
+def test_stop_start_update_and_delete(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    _endpoint(api, settings)
+    call = api.dispatcher.call
+    call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    call("StopMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    assert api.monitoring.tick(datetime.now(UTC) + 3 * HOUR) == []
+    listed = call("ListMonitoringSchedules", {"StatusEquals": "Stopped"})
+    assert [s["MonitoringScheduleName"] for s in listed["MonitoringScheduleSummaries"]] == [
+        "hourly"
+    ]
+    call("StartMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    call(
+        "UpdateMonitoringSchedule",
+        {
+            "MonitoringScheduleName": "hourly",
+            "MonitoringScheduleConfig": {
+                **_schedule("cron(0 6 ? * * *)")["MonitoringScheduleConfig"]
+            },
+        },
+    )
+    described = call("DescribeMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    assert described["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"] == (
+        "cron(0 6 ? * * *)"
+    )
+    with pytest.raises(ResourceInUse, match="hourly"):
+        call("DeleteDataQualityJobDefinition", {"JobDefinitionName": "dq-def"})
+    call("DeleteMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    with pytest.raises(ResourceNotFound):
+        call("DescribeMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    call("DeleteDataQualityJobDefinition", {"JobDefinitionName": "dq-def"})
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        (_schedule("cron(5 * ? * * *)"), "Minutes must be 0"),
+        (_schedule("NOW"), "DataAnalysisStartTime and DataAnalysisEndTime are required"),
+        (_schedule("cron(0 * ? * * *)", DataAnalysisStartTime="-PT1H"), "only valid with"),
+        (_schedule("NOW", DataAnalysisStartTime="PT0H", DataAnalysisEndTime="-PT1H"), "earlier"),
+    ],
+)
+def test_bad_schedules_are_validation_errors(
+    api: Api, settings: Settings, baseline: dict[str, str], schedule: Any, message: str
+) -> None:
+    _endpoint(api, settings)
+    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    with pytest.raises(ValidationError, match=message):
+        api.dispatcher.call("CreateMonitoringSchedule", schedule)
+
+
+def test_definitions_need_a_capturing_endpoint_and_valid_offsets(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    with pytest.raises(ValidationError, match="Endpoint churn does not exist"):
+        api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    _endpoint(api, settings)
+    with pytest.raises(ValidationError, match="StartTimeOffset"):
+        api.dispatcher.call(
+            "CreateDataQualityJobDefinition",
+            _definition(baseline, settings, StartTimeOffset="-PXT1"),
+        )
+    with pytest.raises(ResourceNotFound):
+        api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
