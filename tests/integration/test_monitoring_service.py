@@ -366,3 +366,19 @@ def test_definitions_need_a_capturing_endpoint_and_valid_offsets(
         )
     with pytest.raises(ResourceNotFound):
         api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+
+
+def test_run_schedule_now_is_a_plimsoll_extension_over_the_wire(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    destination = _endpoint(api, settings)
+    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=2), _rows(100, seed=5))
+    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 0 ? * * *)"))
+    ran = api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    assert ran["MonitoringExecutionSummary"]["MonitoringExecutionStatus"] == "InProgress"
+    with pytest.raises(ResourceInUse, match="still running"):
+        api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    assert _wait_execution(api, "hourly")["MonitoringExecutionStatus"] == "Completed"
+    with pytest.raises(ResourceNotFound):
+        api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "nope"})

@@ -27,6 +27,8 @@ from plimsoll.compat.monitor_cron import CronSchedule, parse_schedule_expression
 from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
 from plimsoll.compat.monitor_metrics import MetricDatum, MetricFileError, read_metric_files
 from plimsoll.compat.monitor_window import (
+    DEFAULT_END_OFFSET,
+    DEFAULT_START_OFFSET,
     MonitorWindow,
     capture_files_in_window,
     execution_window,
@@ -298,7 +300,7 @@ class MonitoringService:
         schedule = self._store.get_schedule(name)
         if self._running(name):
             raise ResourceInUse(f"An execution of monitoring schedule {name} is still running")
-        return self._start_execution(schedule, self._clock(), one_time=False)
+        return self._start_execution(schedule, self._clock(), kind="manual")
 
     def refresh(self, execution: ExecutionRecord) -> ExecutionRecord:
         """The execution with its status caught up with its processing job's."""
@@ -474,13 +476,13 @@ class MonitoringService:
 
     def _run_claimed(self, schedule: ScheduleRecord, now: datetime) -> None:
         claimed = self._store.save_schedule(replace(schedule, last_scheduled_time=now))
-        self._start_execution(claimed or schedule, now, one_time=True)
+        self._start_execution(claimed or schedule, now, kind="now")
 
     def _run_or_skip(self, schedule: ScheduleRecord, due: datetime) -> ExecutionRecord | None:
         if self._running(schedule.name):
             logger.warning("schedule %s: %s (%s)", schedule.name, SKIPPED_REASON, due)
             return self._record(schedule, due, ExecutionStatus.FAILED, failure=SKIPPED_REASON)
-        return self._start_execution(schedule, due, one_time=False)
+        return self._start_execution(schedule, due, kind="cron")
 
     def _record(
         self,
@@ -522,9 +524,18 @@ class MonitoringService:
         )
 
     def _window(
-        self, schedule: ScheduleRecord, plan: MonitoringJobPlan, at: datetime, one_time: bool
+        self, schedule: ScheduleRecord, plan: MonitoringJobPlan, at: datetime, kind: str
     ) -> MonitorWindow:
-        if one_time:
+        """``cron``: SageMaker's window of the scheduled hour; ``now``: the one-time
+        schedule's DataAnalysis offsets from the exact time; ``manual`` (run now): the
+        input's offsets from the exact time, so the last hour of traffic is analysed."""
+        if kind == "manual":
+            start = at + parse_offset(plan.input.get("StartTimeOffset") or DEFAULT_START_OFFSET)
+            end = at + parse_offset(
+                plan.input.get("EndTimeOffset") or DEFAULT_END_OFFSET, field="EndTimeOffset"
+            )
+            return MonitorWindow(scheduled_time=at, start=start, end=end)
+        if kind == "now":
             config = schedule.config.get("ScheduleConfig") or {}
             start = at + parse_offset(
                 config["DataAnalysisStartTime"], field="DataAnalysisStartTime"
@@ -579,14 +590,14 @@ class MonitoringService:
         return constraints, statistics
 
     def _start_execution(
-        self, schedule: ScheduleRecord, at: datetime, *, one_time: bool
+        self, schedule: ScheduleRecord, at: datetime, *, kind: str
     ) -> ExecutionRecord:
         execution = self._record(schedule, at, ExecutionStatus.PENDING)
         if execution is None:
             return self._store.get_execution(f"{schedule.name}-{at:%Y%m%dT%H%M%SZ}")
         try:
             plan = self._plan(schedule)
-            window = self._window(schedule, plan, at, one_time)
+            window = self._window(schedule, plan, at, kind)
             inputs = self._data_inputs(plan, window)
             if not inputs:
                 return self._finish(execution, ExecutionStatus.FAILED, NO_DATA_MESSAGE)

@@ -33,6 +33,8 @@ from plimsoll.api.shapes import (
     MonitoringJobDefinitionSummary,
     MonitoringScheduleConfig,
     MonitoringScheduleSummary,
+    RunMonitoringScheduleRequest,
+    RunMonitoringScheduleResponse,
     StartMonitoringScheduleRequest,
     StopMonitoringScheduleRequest,
     UpdateMonitoringScheduleRequest,
@@ -68,6 +70,7 @@ def routes(service: MonitoringService) -> dict[str, Handler]:
         "DeleteMonitoringSchedule": delete_monitoring_schedule,
         "ListMonitoringSchedules": list_monitoring_schedules,
         "ListMonitoringExecutions": list_monitoring_executions,
+        "RunMonitoringSchedule": run_monitoring_schedule,  # Plimsoll extension
     }
     return {name: partial(handler, service) for name, handler in handlers.items()}
 
@@ -292,3 +295,12 @@ def list_monitoring_executions(
         MonitoringExecutionSummaries=[to_execution_summary(e) for e in executions],
         NextToken=token,
     )
+
+
+def run_monitoring_schedule(
+    service: MonitoringService, params: Mapping[str, Any]
+) -> RunMonitoringScheduleResponse:
+    """Plimsoll extension: one execution now (``plimsoll monitor run``)."""
+    request = parse_request(RunMonitoringScheduleRequest, params)
+    execution = service.run_now(request.MonitoringScheduleName)
+    return RunMonitoringScheduleResponse(MonitoringExecutionSummary=to_execution_summary(execution))
