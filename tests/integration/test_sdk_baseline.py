@@ -68,7 +68,7 @@ def test_files_of_a_failed_baseline_raise_unexpected_status(
     job = monitor.suggest_baseline(
         baseline_dataset=str(empty), dataset_format=DatasetFormat.csv(header=True), wait=False
     )
-    with pytest.raises(UnexpectedStatusException, match="no rows to baseline"):
+    with pytest.raises(UnexpectedStatusException, match="Job inputs had no data"):
         job.wait(logs=False)
     with pytest.raises(UnexpectedStatusException, match="not in 'Completed' state"):
         monitor.baseline_statistics()

@@ -66,3 +66,39 @@ class BotoOperations(abc.ABC):
 
     def update_endpoint_weights_and_capacities(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("UpdateEndpointWeightsAndCapacities", kwargs)
+
+    def create_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateMonitoringSchedule", kwargs)
+
+    def describe_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeMonitoringSchedule", kwargs)
+
+    def list_monitoring_schedules(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListMonitoringSchedules", kwargs)
+
+    def list_monitoring_executions(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListMonitoringExecutions", kwargs)
+
+    def update_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("UpdateMonitoringSchedule", kwargs)
+
+    def start_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("StartMonitoringSchedule", kwargs)
+
+    def stop_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("StopMonitoringSchedule", kwargs)
+
+    def delete_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteMonitoringSchedule", kwargs)
+
+    def create_data_quality_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateDataQualityJobDefinition", kwargs)
+
+    def describe_data_quality_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeDataQualityJobDefinition", kwargs)
+
+    def delete_data_quality_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteDataQualityJobDefinition", kwargs)
+
+    def list_data_quality_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListDataQualityJobDefinitions", kwargs)

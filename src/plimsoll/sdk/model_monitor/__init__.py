@@ -5,10 +5,22 @@ Import them from ``plimsoll.model_monitor``; each is defined once in a module of
 
 from __future__ import annotations
 
+from plimsoll.sdk._network import NetworkConfig
 from plimsoll.sdk.model_monitor._baselining import BaseliningJob
 from plimsoll.sdk.model_monitor._default import DefaultModelMonitor
+from plimsoll.sdk.model_monitor._execution import MonitoringExecution
+from plimsoll.sdk.model_monitor._model_monitor import ModelMonitor
+from plimsoll.sdk.model_monitor._monitoring_io import (
+    BatchTransformInput,
+    EndpointInput,
+    MonitoringOutput,
+)
 from plimsoll.sdk.model_monitor.cron_expression_generator import CronExpressionGenerator
 from plimsoll.sdk.model_monitor.data_capture_config import DataCaptureConfig
+from plimsoll.sdk.model_monitor.data_quality_monitoring_config import (
+    DataQualityDistributionConstraints,
+    DataQualityMonitoringConfig,
+)
 from plimsoll.sdk.model_monitor.dataset_format import DatasetFormat, MonitoringDatasetFormat
 from plimsoll.sdk.model_monitor.monitoring_files import (
     Constraints,
@@ -18,12 +30,20 @@ from plimsoll.sdk.model_monitor.monitoring_files import (
 
 __all__ = [
     "BaseliningJob",
+    "BatchTransformInput",
     "ConstraintViolations",
     "Constraints",
     "CronExpressionGenerator",
     "DataCaptureConfig",
+    "DataQualityDistributionConstraints",
+    "DataQualityMonitoringConfig",
     "DatasetFormat",
     "DefaultModelMonitor",
+    "EndpointInput",
+    "ModelMonitor",
     "MonitoringDatasetFormat",
+    "MonitoringExecution",
+    "MonitoringOutput",
+    "NetworkConfig",
     "Statistics",
 ]
