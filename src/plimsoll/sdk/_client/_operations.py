@@ -102,3 +102,7 @@ class BotoOperations(abc.ABC):
 
     def list_data_quality_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("ListDataQualityJobDefinitions", kwargs)
+
+    def run_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        """Plimsoll extension (no boto3 counterpart): one execution of a schedule, now."""
+        return self._call("RunMonitoringSchedule", kwargs)

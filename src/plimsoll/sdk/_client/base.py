@@ -72,6 +72,10 @@ class SageMakerClient(Protocol):
 
     def list_data_quality_job_definitions(self, **kwargs: Any) -> dict[str, Any]: ...
 
+    def run_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
+        """Plimsoll extension: ``RunMonitoringSchedule`` (boto3 clients do not have it)."""
+        ...
+
 
 @runtime_checkable
 class LogReader(Protocol):
