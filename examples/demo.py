@@ -3,6 +3,9 @@
 1. A two-host ScriptProcessor job splits sample data (ShardedByS3Key) into train/test.
 2. A scikit-learn model is trained, deployed to a two-instance endpoint with Data Capture at
    100 %, sent traffic, and its captured records are shown.
+3. Model Monitor: the training data is baselined, an hourly data-quality schedule is created
+   with a record preprocessor, normal then drifted traffic is sent, the schedule is run now,
+   and the violations and the HTML report's path are printed (examples/monitor.py).
 
 The code below is SageMaker code with `sagemaker` replaced by `plimsoll`.
 """
@@ -12,9 +15,11 @@ from __future__ import annotations
 import json
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 import joblib
+from monitor import monitor  # examples/monitor.py, next to this file
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
@@ -29,10 +34,12 @@ from plimsoll.session import Session
 from plimsoll.settings import Settings
 
 HERE = Path(__file__).resolve().parent
+ROLL_SECONDS = 2.0
 
 
 def main() -> None:
-    session = Session()
+    # Capture files roll every 2 s (default 60 s) so the monitor sees the demo's traffic soon.
+    session = Session(settings=Settings.load(capture_roll_seconds=ROLL_SECONDS))
     process(session)
     serve(session)
 
@@ -93,7 +100,8 @@ def serve(session: Session) -> None:
     bucket = session.default_bucket()
     features, labels = load_iris(return_X_y=True)
     work = Path(tempfile.mkdtemp(prefix="plimsoll-demo-"))
-    joblib.dump(LogisticRegression(max_iter=500).fit(features, labels), work / "model.joblib")
+    fitted = LogisticRegression(max_iter=500).fit(features, labels)
+    joblib.dump(fitted, work / "model.joblib")
     with tarfile.open(work / "model.tar.gz", "w:gz") as tar:
         tar.add(work / "model.joblib", arcname="model.joblib")
     model_data = session.upload_data(
@@ -126,7 +134,7 @@ def serve(session: Session) -> None:
         answer = predictor.predict(row, inference_id=f"demo-{index}")
         if index < 3:
             print(f"  {row.tolist()} -> {answer}")
-    predictor.delete_endpoint()  # stops the instances and flushes the capture files
+    time.sleep(ROLL_SECONDS + 1)  # one capture roll
     files = session.list_s3_files(bucket, f"demo/capture/{endpoint_name}/")
     print(f"\ncaptured {len(files)} file(s) under {capture_uri}/{endpoint_name}/AllTraffic/")
     records = [
@@ -136,6 +144,11 @@ def serve(session: Session) -> None:
     ]
     print(f"{len(records)} records; the first one:")
     print(json.dumps(json.loads(records[0].model_dump_json(exclude_none=True)), indent=2))
+    predicted = fitted.predict(features)
+    try:
+        monitor(session, predictor, endpoint_name, features, predicted, ROLL_SECONDS)
+    finally:
+        predictor.delete_endpoint()  # stops the instances and flushes the capture files
 
 
 if __name__ == "__main__":
