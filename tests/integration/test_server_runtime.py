@@ -211,3 +211,71 @@ def test_capture_files_follow_sagemakers_layout(
     }
     assert record["eventMetadata"]["inferenceId"] == "layout-check"
     assert record["eventVersion"] == "0"
+
+
+ANALYZER_IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+
+
+def test_monitoring_control_plane_over_boto3(deployed: dict[str, Any], boto_sagemaker: Any) -> None:
+    sm = boto_sagemaker
+    arn = sm.create_data_quality_job_definition(
+        JobDefinitionName="rt-dq",
+        DataQualityAppSpecification={"ImageUri": ANALYZER_IMAGE},
+        DataQualityJobInput={
+            "EndpointInput": {
+                "EndpointName": "rt",
+                "LocalPath": "/opt/ml/processing/input/endpoint",
+            }
+        },
+        DataQualityJobOutputConfig={
+            "MonitoringOutputs": [
+                {"S3Output": {"S3Uri": "s3://reports/rt", "LocalPath": "/opt/ml/processing/output"}}
+            ]
+        },
+        JobResources={
+            "ClusterConfig": {
+                "InstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+                "VolumeSizeInGB": 20,
+            }
+        },
+        RoleArn="arn:aws:iam::000000000000:role/test",
+    )["JobDefinitionArn"]
+    assert arn.endswith(":data-quality-job-definition/rt-dq")
+    config = {
+        "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+        "MonitoringJobDefinitionName": "rt-dq",
+        "MonitoringType": "DataQuality",
+    }
+    sm.create_monitoring_schedule(
+        MonitoringScheduleName="rt-hourly", MonitoringScheduleConfig=config
+    )
+    described = sm.describe_monitoring_schedule(MonitoringScheduleName="rt-hourly")
+    assert described["MonitoringScheduleStatus"] == "Scheduled"
+    assert described["MonitoringScheduleConfig"] == config
+    listed = sm.list_monitoring_schedules(EndpointName="rt")["MonitoringScheduleSummaries"]
+    assert [s["MonitoringScheduleName"] for s in listed] == ["rt-hourly"]
+    assert (
+        sm.list_monitoring_executions(MonitoringScheduleName="rt-hourly")[
+            "MonitoringExecutionSummaries"
+        ]
+        == []
+    )
+    sm.stop_monitoring_schedule(MonitoringScheduleName="rt-hourly")
+    stopped = sm.describe_monitoring_schedule(MonitoringScheduleName="rt-hourly")
+    assert stopped["MonitoringScheduleStatus"] == "Stopped"
+    sm.start_monitoring_schedule(MonitoringScheduleName="rt-hourly")
+    bad = {**config, "ScheduleConfig": {"ScheduleExpression": "cron(15 * ? * * *)"}}
+    with pytest.raises(ClientError) as invalid:
+        sm.update_monitoring_schedule(
+            MonitoringScheduleName="rt-hourly", MonitoringScheduleConfig=bad
+        )
+    assert invalid.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as in_use:
+        sm.delete_data_quality_job_definition(JobDefinitionName="rt-dq")
+    assert in_use.value.response["Error"]["Code"] == "ResourceInUse"
+    sm.delete_monitoring_schedule(MonitoringScheduleName="rt-hourly")
+    sm.delete_data_quality_job_definition(JobDefinitionName="rt-dq")
+    with pytest.raises(ClientError) as missing:
+        sm.describe_monitoring_schedule(MonitoringScheduleName="rt-hourly")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
