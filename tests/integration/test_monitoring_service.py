@@ -382,3 +382,33 @@ def test_run_schedule_now_is_a_plimsoll_extension_over_the_wire(
     assert _wait_execution(api, "hourly")["MonitoringExecutionStatus"] == "Completed"
     with pytest.raises(ResourceNotFound):
         api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "nope"})
+
+
+def test_bad_rows_become_violations_not_crashes(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    destination = _endpoint(api, settings)
+    rows = [[*r, "extra"] for r in _rows(80, seed=9)]  # one column more than the baseline
+    for row in rows[:40]:
+        row[1] = "not-a-number"  # text in the numeric column "a"
+    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=3), rows)
+    uri = f"{destination}/churn/AllTraffic/{datetime.now(UTC):%Y/%m/%d/%H}/zz-bad.jsonl"
+    api.storage.for_uri(uri).write_bytes(uri, b"{not json\n")  # a malformed capture line
+    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 0 ? * * *)"))
+    api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    execution = _wait_execution(api, "hourly")
+    assert execution["MonitoringExecutionStatus"] == "CompletedWithViolations", execution
+    job = execution["ProcessingJobArn"].rsplit("/", 1)[1]
+    out = api.processing.describe_processing_job(job).spec.outputs[0].s3_output
+    assert out is not None
+    body = api.storage.for_uri(out.s3_uri).read_bytes(f"{out.s3_uri}/constraint_violations.json")
+    kinds = {
+        (v["feature_name"], v["constraint_check_type"]) for v in json.loads(body)["violations"]
+    }
+    assert ("a", "data_type_check") in kinds
+    assert any(kind == "extra_column_check" for _, kind in kinds)
+    log = b"".join(
+        api.processing.read_log(job, host).data for host in api.processing.log_hosts(job)
+    )
+    assert b"invalid_json" in log or b"skipped" in log
