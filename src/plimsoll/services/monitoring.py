@@ -1,10 +1,9 @@
 """Model Monitor: job definitions, monitoring schedules and their executions.
 
 An execution is a processing job run with the schedule's image (for data quality, Plimsoll's
-built-in analyzer): :class:`MonitoringService` picks the execution's window and captured
-hours, builds the job (``_monitor_plan``), starts it through :class:`ProcessingService`, and
-maps the job's outcome to the execution status SageMaker reports (``Completed`` with the
-exit message ``CompletedWithViolations: ...`` becomes ``CompletedWithViolations``).
+built-in analyzer); starting and following it is ``_monitor_executions.Executions``'s job.
+This module holds the control plane: validating definitions and schedules, their states,
+and deciding when an execution is due.
 
 When executions run is the :class:`~plimsoll.services.scheduler.MonitorScheduler`'s business:
 it calls :meth:`MonitoringService.tick` with the current time. ``NOW`` schedules run once,
@@ -16,7 +15,6 @@ FailureReason says it was skipped, so a user sees why an hour has no results.
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -24,19 +22,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plimsoll.compat.monitor_cron import CronSchedule, parse_schedule_expression
-from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
-from plimsoll.compat.monitor_metrics import MetricDatum, MetricFileError, read_metric_files
-from plimsoll.compat.monitor_window import (
-    DEFAULT_END_OFFSET,
-    DEFAULT_START_OFFSET,
-    MonitorWindow,
-    capture_files_in_window,
-    execution_window,
-    parse_offset,
-)
-from plimsoll.errors import PlimsollError, ResourceInUse, ResourceNotFound, ValidationError
+from plimsoll.compat.monitor_window import execution_window, parse_offset
+from plimsoll.errors import ResourceInUse, ValidationError
 from plimsoll.metadata.base import MetadataStore
-from plimsoll.metadata.entities import JobStatus
 from plimsoll.metadata.monitoring_entities import (
     ExecutionQuery,
     ExecutionRecord,
@@ -47,10 +35,9 @@ from plimsoll.metadata.monitoring_entities import (
     ScheduleRecord,
     ScheduleStatus,
 )
+from plimsoll.services._monitor_executions import ACTIVE, Executions
 from plimsoll.services._monitor_plan import (
-    CaptureInput,
     MonitoringJobPlan,
-    execution_job_spec,
     plan_from_definition,
     plan_from_inline,
 )
@@ -65,15 +52,6 @@ __all__ = ["MonitoringService"]
 DEFAULT_EXPRESSION = "cron(0 0 ? * * *)"
 """A schedule without ScheduleConfig runs daily (SageMaker: "at a time it picks")."""
 SKIPPED_REASON = "Skipped: the previous execution of this schedule was still running"
-MAX_FAILURE_CHARS = 1024
-_VIOLATIONS_PREFIX = "CompletedWithViolations"
-_JOB_TO_EXECUTION = {
-    JobStatus.IN_PROGRESS: ExecutionStatus.IN_PROGRESS,
-    JobStatus.STOPPING: ExecutionStatus.STOPPING,
-    JobStatus.STOPPED: ExecutionStatus.STOPPED,
-    JobStatus.FAILED: ExecutionStatus.FAILED,
-}
-_ACTIVE = (ExecutionStatus.PENDING, ExecutionStatus.IN_PROGRESS, ExecutionStatus.STOPPING)
 
 
 def _now() -> datetime:
@@ -105,13 +83,13 @@ class MonitoringService:
         metrics: MonitorMetrics | None = None,
     ) -> None:
         self._store = store
-        self._processing = processing
-        self._storage = storage
         self._region = region
         self._account_id = account_id
         self._clock = clock
-        self._metrics = metrics
         self._tick_lock = threading.Lock()
+        self._executions = Executions(
+            store=store, processing=processing, storage=storage, clock=clock, metrics=metrics
+        )
 
     def _arn(self, kind: str, name: str) -> str:
         return f"arn:aws:sagemaker:{self._region}:{self._account_id}:{kind}/{name.lower()}"
@@ -204,7 +182,7 @@ class MonitoringService:
         """The schedule and its latest execution (refreshed from its processing job)."""
         schedule = self._store.get_schedule(name)
         latest = self._store.latest_execution(name)
-        return schedule, None if latest is None else self.refresh(latest)
+        return schedule, None if latest is None else self._executions.refresh(latest)
 
     def update_schedule(self, name: str, config: Mapping[str, Any]) -> ScheduleRecord:
         """Replaces the schedule's config; cron times already handled are not run again."""
@@ -241,28 +219,19 @@ class MonitoringService:
             ExecutionQuery(schedule_name=name, max_results=100)
         )
         for execution in executions:
-            if execution.status in _ACTIVE and execution.processing_job_name:
-                self._stop_job(execution.processing_job_name)
+            if execution.status in ACTIVE and execution.processing_job_name:
+                self._executions.stop_job(execution.processing_job_name)
         self._store.delete_schedule(name)
 
     def list_schedules(self, query: ScheduleQuery) -> tuple[list[ScheduleRecord], str | None]:
         return self._store.list_schedules(query)
-
-    def latest_executions(self, names: list[str]) -> dict[str, ExecutionRecord]:
-        """Each named schedule's latest execution (refreshed), for list summaries."""
-        found = {}
-        for name in names:
-            latest = self._store.latest_execution(name)
-            if latest is not None:
-                found[name] = self.refresh(latest)
-        return found
 
     def list_executions(self, query: ExecutionQuery) -> tuple[list[ExecutionRecord], str | None]:
         """One page of executions, each refreshed from its processing job first."""
         if query.schedule_name is not None:
             self._store.get_schedule(query.schedule_name)
         for execution in self._store.list_executions(replace(query, next_token=None))[0]:
-            self.refresh(execution)
+            self._executions.refresh(execution)
         return self._store.list_executions(query)
 
     # -- executions -------------------------------------------------------------------------
@@ -289,6 +258,10 @@ class MonitoringService:
                     started.append(execution)
         return started
 
+    def refresh(self, execution: ExecutionRecord) -> ExecutionRecord:
+        """The execution with its status caught up with its processing job's."""
+        return self._executions.refresh(execution)
+
     def run_now(self, name: str) -> ExecutionRecord:
         """Runs one execution of the schedule for the current hour, off its cron (a Plimsoll
         extension behind ``plimsoll monitor run``).
@@ -298,38 +271,9 @@ class MonitoringService:
             ResourceInUse: an execution of it is still running.
         """
         schedule = self._store.get_schedule(name)
-        if self._running(name):
+        if self._executions.running(name):
             raise ResourceInUse(f"An execution of monitoring schedule {name} is still running")
-        return self._start_execution(schedule, self._clock(), kind="manual")
-
-    def refresh(self, execution: ExecutionRecord) -> ExecutionRecord:
-        """The execution with its status caught up with its processing job's."""
-        if execution.status.terminal or execution.processing_job_name is None:
-            return execution
-        try:
-            job = self._processing.describe_processing_job(execution.processing_job_name)
-        except ResourceNotFound:
-            return self._finish(execution, ExecutionStatus.FAILED, "Processing job not found")
-        if job.status is JobStatus.COMPLETED:
-            violations = (job.exit_message or "").startswith(_VIOLATIONS_PREFIX)
-            status = (
-                ExecutionStatus.COMPLETED_WITH_VIOLATIONS
-                if violations
-                else ExecutionStatus.COMPLETED
-            )
-            return self._finish(execution, status, None)
-        status = _JOB_TO_EXECUTION[job.status]
-        if status.terminal:
-            return self._finish(execution, status, job.failure_reason)
-        if status is execution.status:
-            return execution
-        changed = self._store.update_execution(
-            execution.execution_id,
-            status=status,
-            expected_status=(execution.status,),
-            last_modified_time=self._clock(),
-        )
-        return changed or self._store.get_execution(execution.execution_id)
+        return self._executions.start(schedule, self._clock(), kind="manual")
 
     # -- internals --------------------------------------------------------------------------
 
@@ -420,22 +364,8 @@ class MonitoringService:
         if plan.endpoint_input is None:
             return None
         name = str(plan.endpoint_input["EndpointName"])
-        self._capture_destination(name)
+        self._executions.capture_destination(name)
         return name
-
-    def _capture_destination(self, endpoint_name: str) -> str:
-        try:
-            endpoint = self._store.get_endpoint(endpoint_name)
-            config = self._store.get_endpoint_config(endpoint.config_name)
-        except ResourceNotFound as exc:
-            raise ValidationError(f"Endpoint {endpoint_name} does not exist") from exc
-        capture = config.data_capture
-        if capture is None or not capture.enable_capture:
-            raise ValidationError(
-                f"Endpoint {endpoint_name} does not have data capture enabled; monitoring "
-                "needs DataCaptureConfig with EnableCapture"
-            )
-        return capture.destination_s3_uri
 
     def _scheduled(self) -> list[ScheduleRecord]:
         found: list[ScheduleRecord] = []
@@ -465,210 +395,17 @@ class MonitoringService:
             )
         return times[-1] if times else None
 
-    def _running(self, schedule_name: str) -> bool:
-        for status in _ACTIVE:
-            page, _ = self._store.list_executions(
-                ExecutionQuery(schedule_name=schedule_name, status_equals=status.value)
-            )
-            if any(not self.refresh(e).status.terminal for e in page):
-                return True
-        return False
-
     def _run_claimed(self, schedule: ScheduleRecord, now: datetime) -> None:
         claimed = self._store.save_schedule(replace(schedule, last_scheduled_time=now))
-        self._start_execution(claimed or schedule, now, kind="now")
+        self._executions.start(claimed or schedule, now, kind="now")
 
     def _run_or_skip(self, schedule: ScheduleRecord, due: datetime) -> ExecutionRecord | None:
-        if self._running(schedule.name):
+        if self._executions.running(schedule.name):
             logger.warning("schedule %s: %s (%s)", schedule.name, SKIPPED_REASON, due)
-            return self._record(schedule, due, ExecutionStatus.FAILED, failure=SKIPPED_REASON)
-        return self._start_execution(schedule, due, kind="cron")
-
-    def _record(
-        self,
-        schedule: ScheduleRecord,
-        scheduled: datetime,
-        status: ExecutionStatus,
-        *,
-        failure: str | None = None,
-    ) -> ExecutionRecord | None:
-        """Adds an execution record; None when another process already recorded this time."""
-        now = self._clock()
-        execution = ExecutionRecord(
-            execution_id=f"{schedule.name}-{scheduled:%Y%m%dT%H%M%SZ}",
-            schedule_name=schedule.name,
-            scheduled_time=scheduled,
-            creation_time=now,
-            last_modified_time=now,
-            status=status,
-            monitoring_type=schedule.monitoring_type,
-            endpoint_name=schedule.endpoint_name,
-            job_definition_name=schedule.config.get("MonitoringJobDefinitionName"),
-            failure_reason=failure,
-        )
-        try:
-            self._store.add_execution(execution)
-        except ResourceInUse:
-            logger.info("execution %s already recorded elsewhere", execution.execution_id)
-            return None
-        if status.terminal:
-            self._publish(execution)
-        return execution
-
-    def _plan(self, schedule: ScheduleRecord) -> MonitoringJobPlan:
-        named = schedule.config.get("MonitoringJobDefinitionName")
-        if named is not None:
-            return plan_from_definition(self._store.get_job_definition(str(named)))
-        return plan_from_inline(
-            schedule.config["MonitoringJobDefinition"], schedule.monitoring_type
-        )
-
-    def _window(
-        self, schedule: ScheduleRecord, plan: MonitoringJobPlan, at: datetime, kind: str
-    ) -> MonitorWindow:
-        """``cron``: SageMaker's window of the scheduled hour; ``now``: the one-time
-        schedule's DataAnalysis offsets from the exact time; ``manual`` (run now): the
-        input's offsets from the exact time, so the last hour of traffic is analysed."""
-        if kind == "manual":
-            start = at + parse_offset(plan.input.get("StartTimeOffset") or DEFAULT_START_OFFSET)
-            end = at + parse_offset(
-                plan.input.get("EndTimeOffset") or DEFAULT_END_OFFSET, field="EndTimeOffset"
+            return self._executions.record(
+                schedule, due, ExecutionStatus.FAILED, failure=SKIPPED_REASON
             )
-            return MonitorWindow(scheduled_time=at, start=start, end=end)
-        if kind == "now":
-            config = schedule.config.get("ScheduleConfig") or {}
-            start = at + parse_offset(
-                config["DataAnalysisStartTime"], field="DataAnalysisStartTime"
-            )
-            end = at + parse_offset(config["DataAnalysisEndTime"], field="DataAnalysisEndTime")
-            return MonitorWindow(scheduled_time=at, start=start, end=end)
-        return execution_window(
-            at,
-            start_offset=plan.input.get("StartTimeOffset"),
-            end_offset=plan.input.get("EndTimeOffset"),
-        )
-
-    def _data_inputs(self, plan: MonitoringJobPlan, window: MonitorWindow) -> list[CaptureInput]:
-        local = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint").rstrip("/")
-        if plan.endpoint_input is None:
-            uri = str(plan.input["DataCapturedDestinationS3Uri"])
-            return (
-                [CaptureInput(s3_uri=uri, local_path=local)]
-                if self._storage.for_uri(uri).exists(uri)
-                else []
-            )
-        endpoint = str(plan.endpoint_input["EndpointName"])
-        destination = self._capture_destination(endpoint).rstrip("/")
-        files = capture_files_in_window(
-            self._storage.for_uri(destination),
-            destination,
-            endpoint,
-            None,
-            window.start,
-            window.end,
-        )
-        folders = sorted({f.uri.rsplit("/", 1)[0] for f in files})
-        base = f"{destination}/"
-        return [
-            CaptureInput(s3_uri=f"{folder}/", local_path=f"{local}/{folder[len(base) :]}")
-            for folder in folders
-        ]
-
-    def _baseline(self, plan: MonitoringJobPlan) -> tuple[str | None, str | None]:
-        constraints, statistics = plan.constraints_uri, plan.statistics_uri
-        if plan.baselining_job_name and (constraints is None or statistics is None):
-            job = self._processing.describe_processing_job(plan.baselining_job_name)
-            outputs = [o.s3_output for o in job.spec.outputs if o.s3_output is not None]
-            if job.status is not JobStatus.COMPLETED or not outputs:
-                raise ValidationError(
-                    f"Baselining job {plan.baselining_job_name} is {job.status.value}; its "
-                    "statistics and constraints are available once it has Completed"
-                )
-            base = outputs[0].s3_uri.rstrip("/")
-            constraints = constraints or f"{base}/constraints.json"
-            statistics = statistics or f"{base}/statistics.json"
-        return constraints, statistics
-
-    def _start_execution(
-        self, schedule: ScheduleRecord, at: datetime, *, kind: str
-    ) -> ExecutionRecord:
-        execution = self._record(schedule, at, ExecutionStatus.PENDING)
-        if execution is None:
-            return self._store.get_execution(f"{schedule.name}-{at:%Y%m%dT%H%M%SZ}")
-        try:
-            plan = self._plan(schedule)
-            window = self._window(schedule, plan, at, kind)
-            inputs = self._data_inputs(plan, window)
-            if not inputs:
-                return self._finish(execution, ExecutionStatus.FAILED, NO_DATA_MESSAGE)
-            constraints, statistics = self._baseline(plan)
-            name = f"model-monitoring-{at:%Y%m%d%H%M}-{secrets.token_hex(12)}"
-            spec = execution_job_spec(
-                plan,
-                job_name=name,
-                schedule_name=schedule.name,
-                endpoint_name=schedule.endpoint_name,
-                window=window,
-                data_inputs=inputs,
-                constraints_uri=constraints,
-                statistics_uri=statistics,
-            )
-            job = self._processing.create_processing_job(spec)
-        except PlimsollError as exc:
-            logger.warning("execution %s failed to start: %s", execution.execution_id, exc)
-            return self._finish(execution, ExecutionStatus.FAILED, str(exc))
-        logger.info(
-            "execution %s started as processing job %s (window %s - %s)",
-            execution.execution_id,
-            job.spec.name,
-            window.start,
-            window.end,
-        )
-        changed = self._store.update_execution(
-            execution.execution_id,
-            status=ExecutionStatus.IN_PROGRESS,
-            expected_status=(ExecutionStatus.PENDING,),
-            processing_job_name=job.spec.name,
-            processing_job_arn=job.arn,
-            last_modified_time=self._clock(),
-        )
-        return changed or self._store.get_execution(execution.execution_id)
-
-    def _finish(
-        self, execution: ExecutionRecord, status: ExecutionStatus, failure: str | None
-    ) -> ExecutionRecord:
-        changed = self._store.update_execution(
-            execution.execution_id,
-            status=status,
-            expected_status=_ACTIVE,
-            failure_reason=failure[:MAX_FAILURE_CHARS] if failure else None,
-            last_modified_time=self._clock(),
-        )
-        if changed is None:  # someone else finished it
-            return self._store.get_execution(execution.execution_id)
-        logger.info("execution %s ended %s", execution.execution_id, status.value)
-        self._publish(changed)
-        return changed
-
-    def _publish(self, execution: ExecutionRecord) -> None:
-        """Hands the execution's metric files to the metrics registry (never raises: a bad
-        metric file must not break the control plane)."""
-        if self._metrics is None:
-            return
-        data: list[MetricDatum] = []
-        try:
-            if execution.processing_job_name:
-                for folder in self._processing.metric_dirs(execution.processing_job_name):
-                    data.extend(read_metric_files(folder))
-        except (MetricFileError, OSError) as exc:
-            logger.warning("execution %s: metric files unreadable: %s", execution.execution_id, exc)
-        self._metrics.record_execution(execution, data)
-
-    def _stop_job(self, job_name: str) -> None:
-        try:
-            self._processing.stop_processing_job(job_name)
-        except (ValidationError, ResourceNotFound):
-            pass  # already over
+        return self._executions.start(schedule, due, kind="cron")
 
 
 def _kebab(monitoring_type: MonitoringType) -> str:
