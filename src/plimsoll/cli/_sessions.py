@@ -10,8 +10,12 @@ _open: list[Session] = []
 
 
 def session() -> Session:
-    """A Session on this machine's settings (a server's URL, or the embedded service)."""
-    opened = Session(settings=Settings.load())
+    """A Session on this machine's settings (a server's URL, or the embedded service).
+
+    An embedded service runs no monitoring scheduler here: a short-lived command must not
+    start scheduled executions (``plimsoll scheduler`` or a server does that).
+    """
+    opened = Session(settings=Settings.load(scheduler_interval_seconds=0))
     _open.append(opened)
     return opened
 

@@ -14,6 +14,8 @@ from plimsoll.cli._sessions import close_all
 from plimsoll.cli.capture import capture
 from plimsoll.cli.endpoints import endpoints
 from plimsoll.cli.jobs import jobs
+from plimsoll.cli.monitor import monitor
+from plimsoll.cli.scheduler import scheduler
 from plimsoll.cli.server import server
 from plimsoll.errors import PlimsollError
 
@@ -50,6 +52,8 @@ cli.add_command(jobs)
 cli.add_command(endpoints)
 cli.add_command(capture)
 cli.add_command(server)
+cli.add_command(monitor)
+cli.add_command(scheduler)
 
 
 def main() -> None:

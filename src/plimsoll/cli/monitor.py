@@ -1,0 +1,360 @@
+"""``plimsoll monitor``: baselines, schedules, executions, violations and reports.
+
+Every execution is a processing job whose single output holds statistics.json,
+constraints.json, constraint_violations.json and report.html; the commands find that output
+through DescribeProcessingJob and read it through the session's storage, so they work the
+same for ``s3://`` (Plimsoll's storage) and ``file://`` destinations.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import webbrowser
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from botocore.exceptions import ClientError
+from rich.console import Console
+
+from plimsoll.cli._monitor_render import (
+    EXECUTION_TERMINAL,
+    constraints_table,
+    executions_table,
+    job_name,
+    schedules_table,
+    status_text,
+    violations_summary,
+    violations_table,
+    when,
+)
+from plimsoll.cli._sessions import session
+from plimsoll.sdk.exceptions import UnexpectedStatusException
+from plimsoll.sdk.model_monitor import DatasetFormat, DefaultModelMonitor
+from plimsoll.sdk.s3 import S3Downloader
+from plimsoll.sdk.session import Session
+
+POLL_SECONDS = 0.5
+FORMATS: dict[str, dict[str, Any]] = {
+    "csv": DatasetFormat.csv(header=True),
+    "csv-noheader": DatasetFormat.csv(header=False),
+    "json": DatasetFormat.json(lines=True),
+    "parquet": {"parquet": {}},  # SageMaker's DatasetFormat.parquet(); the analyzer reads it
+}
+
+
+@click.group()
+def monitor() -> None:
+    """Model Monitor: baselines, monitoring schedules and their executions."""
+
+
+def _embedded(sess: Session) -> bool:
+    """True when the service runs inside this command: its jobs stop when the command ends."""
+    return not sess._settings.endpoint_url  # noqa: SLF001 - the CLI is a composition root
+
+
+@monitor.command()
+@click.argument("dataset")
+@click.option("--output", required=True, help="Where the baseline files go (s3:// or file://).")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="csv")
+@click.option("--no-wait", is_flag=True, help="Start the job and return (needs a server).")
+def baseline(dataset: str, output: str, fmt: str, no_wait: bool) -> None:
+    """Suggest a baseline (statistics and constraints) from DATASET."""
+    sess = session()
+    if no_wait and _embedded(sess):
+        click.secho(
+            "No server (PLIMSOLL_ENDPOINT_URL): waiting for the job.", fg="yellow", err=True
+        )
+        no_wait = False
+    monitor = DefaultModelMonitor(
+        role="plimsoll", instance_count=1, instance_type="ml.m5.xlarge", sagemaker_session=sess
+    )
+    try:
+        job = monitor.suggest_baseline(
+            baseline_dataset=dataset,
+            dataset_format=FORMATS[fmt],
+            output_s3_uri=output,
+            wait=not no_wait,
+            logs=not no_wait,
+        )
+    except UnexpectedStatusException as exc:
+        raise click.ClickException(str(exc)) from exc
+    if no_wait:
+        click.echo(
+            f"Started {job.job_name}; follow it with `plimsoll jobs logs -f {job.job_name}`."
+        )
+        return
+    constraints = monitor.suggested_constraints()
+    console = Console()
+    console.print(constraints_table(constraints.body_dict))
+    folder = output.rstrip("/")
+    console.print(f"Job {job.job_name} [green]Completed[/]", highlight=False)
+    console.print(f"statistics  {folder}/statistics.json", highlight=False)
+    console.print(f"constraints {folder}/constraints.json", highlight=False)
+
+
+@monitor.command()
+@click.option("--endpoint", default=None, help="Only this endpoint's schedules.")
+@click.option("--status", default=None, help="Scheduled, Pending, Stopped, Failed.")
+def schedules(endpoint: str | None, status: str | None) -> None:
+    """List monitoring schedules with their cron and latest execution."""
+    sagemaker = session().sagemaker_client
+    params: dict[str, Any] = {"SortBy": "CreationTime", "SortOrder": "Descending"}
+    if endpoint:
+        params["EndpointName"] = endpoint
+    if status:
+        params["StatusEquals"] = status
+    names: list[str] = []
+    while True:
+        page = sagemaker.list_monitoring_schedules(MaxResults=100, **params)
+        names.extend(s["MonitoringScheduleName"] for s in page["MonitoringScheduleSummaries"])
+        if not page.get("NextToken"):
+            break
+        params["NextToken"] = page["NextToken"]
+    if not names:
+        click.echo("No monitoring schedules.")
+        return
+    rows = []
+    for name in names:
+        described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name)
+        rows.append((described, _cron(described)))
+    Console().print(schedules_table(rows))
+
+
+def _cron(described: dict[str, Any]) -> str:
+    config = described.get("MonitoringScheduleConfig", {}).get("ScheduleConfig", {})
+    return str(config.get("ScheduleExpression", ""))
+
+
+@monitor.command()
+@click.argument("schedule")
+@click.option("--json", "as_json", is_flag=True, help="Print DescribeMonitoringSchedule as JSON.")
+def describe(schedule: str, as_json: bool) -> None:
+    """Show one monitoring schedule."""
+    found = session().sagemaker_client.describe_monitoring_schedule(MonitoringScheduleName=schedule)
+    found.pop("ResponseMetadata", None)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, default=str))
+        return
+    config = found.get("MonitoringScheduleConfig", {})
+    lines = [
+        f"[bold]{found['MonitoringScheduleName']}[/]  "
+        f"{status_text(found.get('MonitoringScheduleStatus'))}",
+        f"type        {found.get('MonitoringType', '-')}",
+        f"endpoint    {found.get('EndpointName') or '-'}",
+        f"schedule    {_cron(found) or '-'}",
+        f"definition  {config.get('MonitoringJobDefinitionName') or '(inline)'}",
+        f"created     {when(found.get('CreationTime'))} UTC",
+    ]
+    if found.get("FailureReason"):
+        lines.append(f"[red]{found['FailureReason']}[/]")
+    last = found.get("LastMonitoringExecutionSummary")
+    if last:
+        lines.append(
+            f"last run    {when(last.get('ScheduledTime'))} "
+            f"{status_text(last.get('MonitoringExecutionStatus'))} {job_name(last) or ''}".rstrip()
+        )
+        if last.get("FailureReason"):
+            lines.append(f"            [red]{last['FailureReason']}[/]")
+    Console().print("\n".join(lines), highlight=False)
+
+
+def _executions(sagemaker: Any, schedule: str, limit: int) -> list[dict[str, Any]]:
+    """The schedule's executions, newest scheduled time first."""
+    params: dict[str, Any] = {
+        "MonitoringScheduleName": schedule,
+        "SortBy": "ScheduledTime",
+        "SortOrder": "Descending",
+    }
+    found: list[dict[str, Any]] = []
+    while len(found) < limit:
+        page = sagemaker.list_monitoring_executions(
+            MaxResults=min(100, limit - len(found)), **params
+        )
+        found.extend(page["MonitoringExecutionSummaries"])
+        if not page.get("NextToken"):
+            break
+        params["NextToken"] = page["NextToken"]
+    return found
+
+
+@monitor.command()
+@click.argument("schedule")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+def executions(schedule: str, limit: int) -> None:
+    """List a schedule's executions, newest first."""
+    found = _executions(session().sagemaker_client, schedule, limit)
+    if not found:
+        click.echo(f"No executions of {schedule} yet.")
+        return
+    Console().print(executions_table(found))
+
+
+def _pick(sagemaker: Any, schedule: str, selector: str | None) -> dict[str, Any]:
+    """The latest execution, or the one whose scheduled time or processing job is ``selector``."""
+    if selector is None:
+        latest = _executions(sagemaker, schedule, 1)
+        if not latest:
+            raise click.ClickException(f"no executions of {schedule} yet")
+        return latest[0]
+    wanted = _parse_time(selector)
+    for item in _executions(sagemaker, schedule, 1000):
+        # Times match to the second, as `executions` prints them (manual runs have fractions).
+        if job_name(item) == selector or (
+            wanted is not None and when(item.get("ScheduledTime")) == when(wanted)
+        ):
+            return item
+    raise click.ClickException(f"no execution of {schedule} scheduled at or run as {selector}")
+
+
+def _parse_time(text: str) -> datetime | None:
+    """A scheduled time as printed by ``executions`` (or ISO 8601); naive means UTC."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def _output_uri(sagemaker: Any, job: str) -> str | None:
+    """Where the execution's job wrote its files (its single output ``result``)."""
+    described = sagemaker.describe_processing_job(ProcessingJobName=job)
+    outputs = described.get("ProcessingOutputConfig", {}).get("Outputs", [])
+    for output in outputs:
+        uri = output.get("S3Output", {}).get("S3Uri")
+        if uri:
+            return str(uri).rstrip("/")
+    return None
+
+
+def _show_violations(sess: Session, execution: dict[str, Any]) -> None:
+    """Prints the execution's violations table and summary, or why there is none."""
+    console = Console()
+    status = execution.get("MonitoringExecutionStatus")
+    job = job_name(execution)
+    header = f"{execution['MonitoringScheduleName']} @ {when(execution.get('ScheduledTime'))}"
+    console.print(f"{header}: {status_text(status)} {job or ''}".rstrip(), highlight=False)
+    if job is None or status not in EXECUTION_TERMINAL:
+        reason = execution.get("FailureReason") or "the execution has not finished"
+        console.print(f"[red]{reason}[/]" if job is None else reason, highlight=False)
+        return
+    uri = _output_uri(sess.sagemaker_client, job)
+    try:
+        if uri is None:
+            raise FileNotFoundError(job)
+        body = S3Downloader.read_bytes(f"{uri}/constraint_violations.json", sess)
+    except FileNotFoundError:
+        reason = execution.get("FailureReason") or f"job {job} wrote no constraint_violations.json"
+        console.print(f"[red]{reason}[/]", highlight=False)
+        return
+    violations = json.loads(body).get("violations", [])
+    if violations:
+        console.print(violations_table(violations))
+    console.print(violations_summary(violations), highlight=False)
+    console.print(f"files: {uri}", highlight=False)
+
+
+@monitor.command()
+@click.argument("schedule")
+@click.option("--execution", "selector", default=None, help="SCHEDULED_TIME or processing job.")
+def violations(schedule: str, selector: str | None) -> None:
+    """Show the constraint violations of the latest (or one) execution."""
+    sess = session()
+    _show_violations(sess, _pick(sess.sagemaker_client, schedule, selector))
+
+
+def _report_job(sagemaker: Any, name: str) -> str:
+    """The processing job of ``name``'s latest execution, or ``name`` itself when it is a job."""
+    try:
+        sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name)
+    except ClientError as exc:  # not a schedule: maybe a processing job
+        if exc.response.get("Error", {}).get("Code") != "ResourceNotFound":
+            raise
+        sagemaker.describe_processing_job(ProcessingJobName=name)  # raises if neither
+        return name
+    for item in _executions(sagemaker, name, 1000):
+        job = job_name(item)
+        if job is not None and item.get("MonitoringExecutionStatus") in EXECUTION_TERMINAL:
+            return job
+    raise click.ClickException(f"no finished execution of {name} has a report")
+
+
+@monitor.command()
+@click.argument("schedule_or_job")
+@click.option("--open/--no-open", "open_it", default=False, help="Open it in a browser.")
+@click.option("--output", default=None, type=click.Path(dir_okay=False), help="Local file.")
+def report(schedule_or_job: str, open_it: bool, output: str | None) -> None:
+    """Find the HTML report of a schedule's latest execution (or of a job) and print its path."""
+    sess = session()
+    job = _report_job(sess.sagemaker_client, schedule_or_job)
+    uri = _output_uri(sess.sagemaker_client, job)
+    if uri is None:
+        raise click.ClickException(f"job {job} has no output")
+    local = _local_path(uri)
+    if local is not None and output is None:
+        path = local / "report.html"
+        if not path.is_file():
+            raise click.ClickException(f"no report.html at {path}")
+    else:
+        try:
+            data = S3Downloader.read_bytes(f"{uri}/report.html", sess)
+        except FileNotFoundError as exc:
+            raise click.ClickException(f"no report.html at {uri}") from exc
+        path = Path(output or f"{job}-report.html").resolve()
+        path.write_bytes(data)
+    click.echo(str(path))
+    if open_it:
+        webbrowser.open(path.as_uri())
+
+
+def _local_path(uri: str) -> Path | None:
+    if uri.startswith("file://"):
+        return Path(uri[len("file://") :])
+    return Path(uri) if "://" not in uri else None
+
+
+@monitor.command()
+@click.argument("schedule")
+@click.option("--wait", is_flag=True, help="Follow the execution, then show its violations.")
+def run(schedule: str, wait: bool) -> None:
+    """Run one execution now, over the last hour of captured traffic (Plimsoll extension)."""
+    sess = session()
+    started = sess.sagemaker_client.run_monitoring_schedule(MonitoringScheduleName=schedule)
+    execution: dict[str, Any] = started["MonitoringExecutionSummary"]
+    if not wait and _embedded(sess):
+        click.secho(
+            "No server (PLIMSOLL_ENDPOINT_URL): waiting for the job.", fg="yellow", err=True
+        )
+        wait = True
+    if not wait:
+        click.echo(
+            f"{schedule}: execution {when(execution.get('ScheduledTime'))} "
+            f"{execution.get('MonitoringExecutionStatus')} {job_name(execution) or ''}".rstrip()
+        )
+        return
+    execution = _follow(sess, execution)
+    _show_violations(sess, execution)
+    if execution.get("MonitoringExecutionStatus") in ("Failed", "Stopped"):
+        sys.exit(1)
+
+
+def _follow(sess: Session, execution: dict[str, Any]) -> dict[str, Any]:
+    """Polls until the execution is terminal, with a live status line on stderr."""
+    schedule = execution["MonitoringScheduleName"]
+    scheduled = execution.get("ScheduledTime")
+    console = Console(stderr=True)
+    with console.status(f"{schedule}: starting") as spinner:
+        while execution.get("MonitoringExecutionStatus") not in EXECUTION_TERMINAL:
+            time.sleep(POLL_SECONDS)
+            for item in _executions(sess.sagemaker_client, schedule, 20):
+                if item.get("ScheduledTime") == scheduled:
+                    execution = item
+                    break
+            spinner.update(
+                f"{schedule}: {status_text(execution.get('MonitoringExecutionStatus'))} "
+                f"{job_name(execution) or ''}"
+            )
+    return execution
