@@ -22,12 +22,12 @@ from click.testing import CliRunner, Result
 from plimsoll.api.wiring import Api, build_api
 from plimsoll.cli.main import cli
 from plimsoll.settings import Settings
-from tests.integration.test_monitoring_service import (
-    _capture,
-    _definition,
-    _endpoint,
-    _rows,
-    _schedule,
+from tests.integration._monitoring import (
+    dq_definition,
+    sample_rows,
+    schedule_request,
+    store_endpoint,
+    write_capture,
 )
 
 HOUR = timedelta(hours=1)
@@ -68,7 +68,7 @@ def _ok(runner: CliRunner, *args: str) -> Result:
 def _baseline(runner: CliRunner, tmp_path: Path) -> dict[str, str]:
     data = tmp_path / "train"
     data.mkdir()
-    lines = ["label,a,b,colour"] + [",".join(r) for r in _rows(300)]
+    lines = ["label,a,b,colour"] + [",".join(r) for r in sample_rows(300)]
     (data / "train.csv").write_text("\n".join(lines) + "\n")
     out = tmp_path / "baseline"
     made = _ok(runner, "monitor", "baseline", str(data), "--output", f"file://{out}")
@@ -86,10 +86,12 @@ def test_schedule_run_violations_and_report(
     runner: CliRunner, api: Api, cli_settings: Settings, tmp_path: Path
 ) -> None:
     baseline = _baseline(runner, tmp_path)
-    destination = _endpoint(api, cli_settings)
-    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=2), _rows(200, shift=3.0))
-    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, cli_settings))
-    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    destination = store_endpoint(api, cli_settings)
+    write_capture(
+        api, destination, datetime.now(UTC) - timedelta(minutes=2), sample_rows(200, shift=3.0)
+    )
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, cli_settings))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
 
     listed = _ok(runner, "monitor", "schedules", "--endpoint", "churn").output
     assert all(s in listed for s in ("hourly", "Scheduled", "DataQuality", "cron(0 * ? * * *)"))
@@ -152,11 +154,11 @@ def test_bad_schedule_names_are_one_line_errors(
 def test_scheduler_runs_due_schedules_until_terminated(
     api: Api, cli_settings: Settings, home: Path
 ) -> None:
-    _endpoint(api, cli_settings)
-    body = _definition({"constraints": "", "statistics": ""}, cli_settings)
+    store_endpoint(api, cli_settings)
+    body = dq_definition({"constraints": "", "statistics": ""}, cli_settings)
     del body["DataQualityBaselineConfig"]
     api.dispatcher.call("CreateDataQualityJobDefinition", body)
-    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
     # Created two hours ago (as a record): its last cron time is due at the first tick.
     created, _ = api.monitoring.describe_schedule("hourly")
     store = api.monitoring._store  # noqa: SLF001 - test setup of records only

@@ -8,7 +8,6 @@ logic and the execution jobs without starting model servers (the SDK tests do th
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,22 +17,17 @@ from typing import Any
 import pytest
 
 from plimsoll.api.wiring import Api, build_api
-from plimsoll.compat.capture_format import ContentTypeRules, new_event_id, object_key, record_line
 from plimsoll.errors import ResourceInUse, ResourceNotFound, ValidationError
 from plimsoll.images.model_monitor_analyzer import run
-from plimsoll.metadata.serving_entities import (
-    DataCaptureSpec,
-    EndpointConfigRecord,
-    EndpointRecord,
-    EndpointStatus,
-    VariantSpec,
-)
 from plimsoll.settings import Settings
-
-ANALYZER = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
-ROLE = "arn:aws:iam::000000000000:role/any"
-CSV = ContentTypeRules.from_lists(["text/csv"], ["application/json"])
-HOUR = timedelta(hours=1)
+from tests.integration._monitoring import (
+    HOUR,
+    dq_definition,
+    sample_rows,
+    schedule_request,
+    store_endpoint,
+    write_capture,
+)
 
 
 @pytest.fixture
@@ -43,21 +37,12 @@ def api(settings: Settings) -> Iterator[Api]:
     built.close()
 
 
-def _rows(n: int, shift: float = 0.0, seed: int = 7) -> list[list[str]]:
-    rng = random.Random(seed)
-    rows = []
-    for _ in range(n):
-        a, b = rng.gauss(5 + shift, 1), rng.gauss(-2, 0.5)
-        rows.append([str(int(a > 5)), f"{a:.4f}", f"{b:.4f}", rng.choice(["red", "green"])])
-    return rows
-
-
 @pytest.fixture
 def baseline(tmp_path: Path) -> dict[str, str]:
     """statistics.json and constraints.json of a 4-column training set (label first)."""
     data = tmp_path / "train"
     data.mkdir()
-    lines = ["label,a,b,colour"] + [",".join(r) for r in _rows(500)]
+    lines = ["label,a,b,colour"] + [",".join(r) for r in sample_rows(500)]
     (data / "train.csv").write_text("\n".join(lines) + "\n")
     out = tmp_path / "baseline"
     env = {
@@ -70,108 +55,6 @@ def baseline(tmp_path: Path) -> dict[str, str]:
     return {
         "constraints": f"file://{out}/constraints.json",
         "statistics": f"file://{out}/statistics.json",
-    }
-
-
-def _endpoint(api: Api, settings: Settings, name: str = "churn") -> str:
-    """Stores an InService endpoint with capture on; returns its capture destination."""
-    destination = f"file://{settings.home}/capture"
-    store = api.endpoints._store  # noqa: SLF001 - test setup of records only
-    now = datetime.now(UTC)
-    store.create_endpoint_config(
-        EndpointConfigRecord(
-            name=f"{name}-config",
-            arn=f"arn:aws:sagemaker:us-east-1:000000000000:endpoint-config/{name}-config",
-            variants=(
-                VariantSpec(
-                    variant_name="AllTraffic",
-                    model_name="m",
-                    initial_instance_count=1,
-                    instance_type="ml.m5.large",
-                    initial_variant_weight=1.0,
-                ),
-            ),
-            data_capture=DataCaptureSpec(
-                destination_s3_uri=destination,
-                csv_content_types=("text/csv",),
-                json_content_types=("application/json",),
-            ),
-            creation_time=now,
-        )
-    )
-    store.create_endpoint(
-        EndpointRecord(
-            name=name,
-            arn=f"arn:aws:sagemaker:us-east-1:000000000000:endpoint/{name}",
-            config_name=f"{name}-config",
-            status=EndpointStatus.IN_SERVICE,
-            creation_time=now,
-            last_modified_time=now,
-        )
-    )
-    return destination
-
-
-def _capture(api: Api, destination: str, when: datetime, rows: list[list[str]]) -> None:
-    lines = [
-        record_line(
-            event_id=new_event_id(),
-            epoch_seconds=when.timestamp() + i * 0.01,
-            rules=CSV,
-            request=(",".join(r[1:]).encode(), "text/csv"),
-            response=(r[0].encode(), "text/csv"),
-        )
-        for i, r in enumerate(rows)
-    ]
-    uri = object_key(destination, "churn", "AllTraffic", when.timestamp(), new_event_id())
-    api.storage.for_uri(uri).write_bytes(uri, b"\n".join(lines) + b"\n")
-
-
-def _definition(baseline: dict[str, str], settings: Settings, **input_extra: Any) -> dict[str, Any]:
-    return {
-        "JobDefinitionName": "dq-def",
-        "DataQualityAppSpecification": {"ImageUri": ANALYZER},
-        "DataQualityBaselineConfig": {
-            "ConstraintsResource": {"S3Uri": baseline["constraints"]},
-            "StatisticsResource": {"S3Uri": baseline["statistics"]},
-        },
-        "DataQualityJobInput": {
-            "EndpointInput": {
-                "EndpointName": "churn",
-                "LocalPath": "/opt/ml/processing/input/endpoint",
-                **input_extra,
-            }
-        },
-        "DataQualityJobOutputConfig": {
-            "MonitoringOutputs": [
-                {
-                    "S3Output": {
-                        "S3Uri": f"file://{settings.home}/reports",
-                        "LocalPath": "/opt/ml/processing/output",
-                        "S3UploadMode": "Continuous",
-                    }
-                }
-            ]
-        },
-        "JobResources": {
-            "ClusterConfig": {
-                "InstanceCount": 1,
-                "InstanceType": "ml.m5.xlarge",
-                "VolumeSizeInGB": 20,
-            }
-        },
-        "RoleArn": ROLE,
-    }
-
-
-def _schedule(expression: str, **extra: str) -> dict[str, Any]:
-    return {
-        "MonitoringScheduleName": "hourly",
-        "MonitoringScheduleConfig": {
-            "ScheduleConfig": {"ScheduleExpression": expression, **extra},
-            "MonitoringJobDefinitionName": "dq-def",
-            "MonitoringType": "DataQuality",
-        },
     }
 
 
@@ -191,10 +74,10 @@ def _wait_execution(api: Api, schedule: str, timeout: float = 60) -> dict[str, A
 def test_cron_schedule_runs_the_due_hour_and_reports_drift(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
-    destination = _endpoint(api, settings)
+    destination = store_endpoint(api, settings)
     call = api.dispatcher.call
-    call("CreateDataQualityJobDefinition", _definition(baseline, settings))
-    created = call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    created = call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
     assert created["MonitoringScheduleArn"].endswith(":monitoring-schedule/hourly")
     described = call("DescribeMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
     assert described["MonitoringScheduleStatus"] == "Scheduled"
@@ -203,7 +86,9 @@ def test_cron_schedule_runs_the_due_hour_and_reports_drift(
 
     created_at = described["CreationTime"]
     window_hour = created_at.replace(minute=0, second=0, microsecond=0) + HOUR
-    _capture(api, destination, window_hour + timedelta(minutes=5), _rows(300, shift=3.0, seed=1))
+    write_capture(
+        api, destination, window_hour + timedelta(minutes=5), sample_rows(300, shift=3.0, seed=1)
+    )
     assert api.monitoring.tick(created_at) == []  # nothing due yet
     empty = api.monitoring.tick(window_hour + timedelta(minutes=30))  # the hour before: no data
     assert [(e.status.value, e.failure_reason) for e in empty] == [
@@ -238,9 +123,9 @@ def test_cron_schedule_runs_the_due_hour_and_reports_drift(
 def test_an_hour_without_capture_fails_with_no_data(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
-    _endpoint(api, settings)
-    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
-    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    store_endpoint(api, settings)
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
     api.monitoring.tick(datetime.now(UTC) + 2 * HOUR)
     execution = _wait_execution(api, "hourly")
     assert execution["MonitoringExecutionStatus"] == "Failed"
@@ -251,12 +136,14 @@ def test_an_hour_without_capture_fails_with_no_data(
 def test_now_schedule_runs_once_right_away_without_violations(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
-    destination = _endpoint(api, settings)
-    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=1), _rows(200, seed=3))
-    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    destination = store_endpoint(api, settings)
+    write_capture(
+        api, destination, datetime.now(UTC) - timedelta(minutes=1), sample_rows(200, seed=3)
+    )
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
     api.dispatcher.call(
         "CreateMonitoringSchedule",
-        _schedule("NOW", DataAnalysisStartTime="-PT1H", DataAnalysisEndTime="PT0H"),
+        schedule_request("NOW", DataAnalysisStartTime="-PT1H", DataAnalysisEndTime="PT0H"),
     )
     execution = _wait_execution(api, "hourly")
     assert execution["MonitoringExecutionStatus"] == "Completed", execution
@@ -266,7 +153,7 @@ def test_now_schedule_runs_once_right_away_without_violations(
 def test_a_cron_time_while_one_runs_is_recorded_as_skipped(
     api: Api, settings: Settings, baseline: dict[str, str], tmp_path: Path
 ) -> None:
-    destination = _endpoint(api, settings)
+    destination = store_endpoint(api, settings)
     slow = tmp_path / "slow_preprocessor.py"  # keeps the first execution running a while
     slow.write_text(
         "import time\n"
@@ -276,12 +163,12 @@ def test_a_cron_time_while_one_runs_is_recorded_as_skipped(
         "    label = inference_record.endpoint_output.data\n"
         "    return dict(zip(['label', 'a', 'b', 'colour'], [label, *values]))\n"
     )
-    definition = _definition(baseline, settings)
+    definition = dq_definition(baseline, settings)
     definition["DataQualityAppSpecification"]["RecordPreprocessorSourceUri"] = f"file://{slow}"
     api.dispatcher.call("CreateDataQualityJobDefinition", definition)
-    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    _capture(api, destination, now + HOUR + timedelta(minutes=1), _rows(50))
+    write_capture(api, destination, now + HOUR + timedelta(minutes=1), sample_rows(50))
     first = api.monitoring.tick(now + 2 * HOUR)
     second = api.monitoring.tick(now + 3 * HOUR)
     assert [e.status.value for e in first] == ["InProgress"]
@@ -303,10 +190,10 @@ def test_a_cron_time_while_one_runs_is_recorded_as_skipped(
 def test_stop_start_update_and_delete(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
-    _endpoint(api, settings)
+    store_endpoint(api, settings)
     call = api.dispatcher.call
-    call("CreateDataQualityJobDefinition", _definition(baseline, settings))
-    call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+    call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
     call("StopMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
     assert api.monitoring.tick(datetime.now(UTC) + 3 * HOUR) == []
     listed = call("ListMonitoringSchedules", {"StatusEquals": "Stopped"})
@@ -319,7 +206,7 @@ def test_stop_start_update_and_delete(
         {
             "MonitoringScheduleName": "hourly",
             "MonitoringScheduleConfig": {
-                **_schedule("cron(0 6 ? * * *)")["MonitoringScheduleConfig"]
+                **schedule_request("cron(0 6 ? * * *)")["MonitoringScheduleConfig"]
             },
         },
     )
@@ -338,17 +225,20 @@ def test_stop_start_update_and_delete(
 @pytest.mark.parametrize(
     ("schedule", "message"),
     [
-        (_schedule("cron(5 * ? * * *)"), "Minutes must be 0"),
-        (_schedule("NOW"), "DataAnalysisStartTime and DataAnalysisEndTime are required"),
-        (_schedule("cron(0 * ? * * *)", DataAnalysisStartTime="-PT1H"), "only valid with"),
-        (_schedule("NOW", DataAnalysisStartTime="PT0H", DataAnalysisEndTime="-PT1H"), "earlier"),
+        (schedule_request("cron(5 * ? * * *)"), "Minutes must be 0"),
+        (schedule_request("NOW"), "DataAnalysisStartTime and DataAnalysisEndTime are required"),
+        (schedule_request("cron(0 * ? * * *)", DataAnalysisStartTime="-PT1H"), "only valid with"),
+        (
+            schedule_request("NOW", DataAnalysisStartTime="PT0H", DataAnalysisEndTime="-PT1H"),
+            "earlier",
+        ),
     ],
 )
 def test_bad_schedules_are_validation_errors(
     api: Api, settings: Settings, baseline: dict[str, str], schedule: Any, message: str
 ) -> None:
-    _endpoint(api, settings)
-    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
+    store_endpoint(api, settings)
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
     with pytest.raises(ValidationError, match=message):
         api.dispatcher.call("CreateMonitoringSchedule", schedule)
 
@@ -357,24 +247,26 @@ def test_definitions_need_a_capturing_endpoint_and_valid_offsets(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
     with pytest.raises(ValidationError, match="Endpoint churn does not exist"):
-        api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
-    _endpoint(api, settings)
+        api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    store_endpoint(api, settings)
     with pytest.raises(ValidationError, match="StartTimeOffset"):
         api.dispatcher.call(
             "CreateDataQualityJobDefinition",
-            _definition(baseline, settings, StartTimeOffset="-PXT1"),
+            dq_definition(baseline, settings, StartTimeOffset="-PXT1"),
         )
     with pytest.raises(ResourceNotFound):
-        api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 * ? * * *)"))
+        api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
 
 
 def test_run_schedule_now_is_a_plimsoll_extension_over_the_wire(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
-    destination = _endpoint(api, settings)
-    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=2), _rows(100, seed=5))
-    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
-    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 0 ? * * *)"))
+    destination = store_endpoint(api, settings)
+    write_capture(
+        api, destination, datetime.now(UTC) - timedelta(minutes=2), sample_rows(100, seed=5)
+    )
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 0 ? * * *)"))
     ran = api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
     assert ran["MonitoringExecutionSummary"]["MonitoringExecutionStatus"] == "InProgress"
     with pytest.raises(ResourceInUse, match="still running"):
@@ -387,15 +279,15 @@ def test_run_schedule_now_is_a_plimsoll_extension_over_the_wire(
 def test_bad_rows_become_violations_not_crashes(
     api: Api, settings: Settings, baseline: dict[str, str]
 ) -> None:
-    destination = _endpoint(api, settings)
-    rows = [[*r, "extra"] for r in _rows(80, seed=9)]  # one column more than the baseline
+    destination = store_endpoint(api, settings)
+    rows = [[*r, "extra"] for r in sample_rows(80, seed=9)]  # one column more than the baseline
     for row in rows[:40]:
         row[1] = "not-a-number"  # text in the numeric column "a"
-    _capture(api, destination, datetime.now(UTC) - timedelta(minutes=3), rows)
+    write_capture(api, destination, datetime.now(UTC) - timedelta(minutes=3), rows)
     uri = f"{destination}/churn/AllTraffic/{datetime.now(UTC):%Y/%m/%d/%H}/zz-bad.jsonl"
     api.storage.for_uri(uri).write_bytes(uri, b"{not json\n")  # a malformed capture line
-    api.dispatcher.call("CreateDataQualityJobDefinition", _definition(baseline, settings))
-    api.dispatcher.call("CreateMonitoringSchedule", _schedule("cron(0 0 ? * * *)"))
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 0 ? * * *)"))
     api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
     execution = _wait_execution(api, "hourly")
     assert execution["MonitoringExecutionStatus"] == "CompletedWithViolations", execution
