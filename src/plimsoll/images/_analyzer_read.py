@@ -1,9 +1,10 @@
 """The analyzer's inputs: dataset files (CSV, JSON, Parquet) and capture files, as profiles.
 
 Dataset files are profiled block by block (a block is profiled, then merged) so a baseline
-never has to fit in memory. Capture files become one table through
-:func:`plimsoll.compat.monitor_input.records_to_table`, which filters records by the window,
-counts and skips unreadable lines, and applies the record preprocessor.
+never has to fit in memory. Capture files become one table: files of one-row CSV records
+through the columnar fast path (:mod:`plimsoll.compat.capture_table`), every other file
+through :func:`plimsoll.compat.monitor_input.records_to_table`, which filters records by the
+window, counts and skips unreadable lines, and applies the record preprocessor.
 
 ``exclude_features_attribute`` names features to leave out before profiling: a comma-separated
 list (or JSON array) of column names and/or 0-based column positions.
@@ -15,7 +16,7 @@ import csv
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +26,14 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from plimsoll.compat.analyzer_config import AnalyzerConfig, AnalyzerConfigError
-from plimsoll.compat.monitor_input import NO_DATA_MESSAGE, MonitorInput, records_to_table
+from plimsoll.compat.capture_table import capture_file_table
+from plimsoll.compat.monitor_input import (
+    DEFAULT_CAPTURE_INDEX_NAMES,
+    NO_DATA_MESSAGE,
+    InputCounts,
+    MonitorInput,
+    records_to_table,
+)
 from plimsoll.compat.preprocess import Preprocessor
 from plimsoll.engines.profile import ZERO, ProfileState, merge, profile_batch
 from plimsoll.errors import InsufficientData
@@ -163,6 +171,41 @@ def dataset_state(
     return state
 
 
+def _by_record(
+    config: AnalyzerConfig,
+    files: list[Path],
+    feature_names: list[str] | None,
+    window: tuple[datetime, datetime] | None,
+    preprocessor: Preprocessor | None,
+    columnar_tables: list[pa.Table],
+) -> MonitorInput:
+    """The record-by-record part; an empty result when the columnar part has the rows."""
+    empty = MonitorInput(
+        table=pa.table({}),
+        counts=InputCounts(
+            records_read=0, records_in_window=0, outside_window=0, dropped_by_preprocessor=0, rows=0
+        ),
+    )
+    if not files:
+        if not columnar_tables:
+            raise InsufficientData(NO_DATA_MESSAGE)
+        return empty
+    try:
+        return records_to_table(
+            _lines(files),
+            feature_names=feature_names,
+            features_attribute=config.get("features_attribute"),
+            inference_attribute=config.get("inference_attribute"),
+            capture_index_names=config.capture_index_names() or (),
+            window=window,
+            preprocessor=preprocessor,
+        )
+    except InsufficientData:
+        if columnar_tables:
+            return empty
+        raise
+
+
 def _lines(files: list[Path]) -> Iterator[bytes]:
     for path in files:
         with path.open("rb") as fh:
@@ -187,17 +230,56 @@ def capture_input(
     """
     files = data_files(Path(config.get("dataset_source")))
     logger.info("Files to process: %d capture files", len(files))
-    for path in files:
-        logger.debug("Files to process: %s", path)
-    result = records_to_table(
-        _lines(files),
-        feature_names=feature_names,
-        features_attribute=config.get("features_attribute"),
-        inference_attribute=config.get("inference_attribute"),
-        capture_index_names=config.capture_index_names() or (),
-        window=window,
-        preprocessor=preprocessor,
+    names = tuple(config.capture_index_names() or ())
+    columnar = (
+        preprocessor is None
+        and not config.get("features_attribute")
+        and not config.get("inference_attribute")
+        and set(names or DEFAULT_CAPTURE_INDEX_NAMES) == set(DEFAULT_CAPTURE_INDEX_NAMES)
     )
+    tables: list[pa.Table] = []
+    read = outside = 0
+    by_record: list[Path] = []
+    for path in files:
+        fast = (
+            capture_file_table(path, feature_names=feature_names, window=window)
+            if columnar
+            else None
+        )
+        if fast is None:
+            by_record.append(path)
+            continue
+        read, outside = read + fast.records_read, outside + fast.outside_window
+        if fast.table.num_rows:
+            tables.append(fast.table)
+    logger.info(
+        "%d capture files read as columns, %d record by record",
+        len(files) - len(by_record),
+        len(by_record),
+    )
+    result = _by_record(config, by_record, feature_names, window, preprocessor, tables)
+    if tables:
+        fast_rows = sum(t.num_rows for t in tables)
+        table = pa.concat_tables([*tables, result.table], promote_options="default")
+        result = MonitorInput(
+            table=table,
+            counts=replace(
+                result.counts,
+                records_read=result.counts.records_read + read,
+                records_in_window=result.counts.records_in_window + read - outside,
+                outside_window=result.counts.outside_window + outside,
+                rows=result.counts.rows + fast_rows,
+            ),
+        )
+    elif read:
+        result = MonitorInput(
+            table=result.table,
+            counts=replace(
+                result.counts,
+                records_read=result.counts.records_read + read,
+                outside_window=result.counts.outside_window + outside,
+            ),
+        )
     counts = result.counts
     logger.info(
         "Read %d capture records: %d in the window, %d outside, %d skipped %s, "
