@@ -174,3 +174,27 @@ def test_deequ_type_rules() -> None:
     integral = result.columns[0].numeric
     assert integral is not None and integral.sum == 2.0 and integral.min == -2.0
     assert math.isclose(result.columns[1].numeric.max, 1e5)  # type: ignore[union-attr]
+
+
+def test_integer_fast_path_keeps_deequs_rules() -> None:
+    """Columns Arrow could parse as integers but Deequ types otherwise, and the reverse."""
+    cases = {
+        "hex": (["0x10", "1", "2"], (2, 0, 1)),  # Arrow reads hex; Deequ: a String
+        "zeros": (["007", "-5", "10"], (3, 0, 0)),
+        "spaced": ([" 5", "+5", "- 5"], (3, 0, 0)),  # Deequ allows these, Arrow does not
+        "trailing": (["5 ", "6", "7"], (2, 0, 1)),
+        "huge": (["99999999999999999999", "1", "2"], (3, 0, 0)),
+        "mixed": (["1", "2.5", "true"], (1, 1, 1)),
+    }
+    batch = pa.record_batch({k: v for k, (v, _) in cases.items()})
+    state = profile_batch(batch)
+    for column, (_, (integral, fractional, string)) in zip(
+        state.columns, cases.values(), strict=True
+    ):
+        assert (column.integral, column.fractional, column.string + column.boolean) == (
+            integral,
+            fractional,
+            string,
+        ), column.name
+    spaced = finalize(state).columns[2].numeric
+    assert spaced is not None and spaced.sum == 5.0 + 5.0 - 5.0

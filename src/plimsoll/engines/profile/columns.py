@@ -185,27 +185,36 @@ def _numeric_from(values: pa.Array) -> NumericState:
     n = len(values)
     if n == 0:
         return NumericState()
-    total = float(pc.sum(values).as_py())
-    mean = total / n
-    m2 = float(pc.sum(pc.power(pc.subtract(values, mean), 2)).as_py())
-    bounds = pc.min_max(values)
-    sketch = datasketches.kll_doubles_sketch(KLL_K)
     # nanobind wants a writable float64 ndarray; Arrow hands out read-only views.
-    sketch.update(values.to_numpy(zero_copy_only=False).astype("float64", copy=True))
+    array = values.to_numpy(zero_copy_only=False).astype("float64", copy=True)
+    total = float(array.sum())
+    mean = total / n
+    centred = array - mean
+    sketch = datasketches.kll_doubles_sketch(KLL_K)
+    sketch.update(array)
     return NumericState(
         count=n,
         total=total,
         mean=mean,
-        m2=m2,
-        minimum=float(bounds["min"].as_py()),
-        maximum=float(bounds["max"].as_py()),
+        m2=float(centred @ centred),
+        minimum=float(array.min()),
+        maximum=float(array.max()),
         kll=bytes(sketch.serialize()),
     )
 
 
 def _strings_from(values: pa.Array) -> StringState:
-    """Value counts and HLL of a string array without nulls."""
+    """Value counts and HLL of a string array without nulls.
+
+    Distinct values are found first (one hash pass): above the cap only they feed the HLL,
+    and the per-value counts, which would be dropped, are never built.
+    """
     hll = datasketches.hll_sketch(HLL_LG_K)
+    distinct = pc.unique(values)
+    if len(distinct) > STRING_VALUE_CAP:
+        for value in distinct.to_pylist():
+            hll.update(value)
+        return StringState(hll=bytes(hll.serialize_compact()), overflowed=True)
     counted = pc.value_counts(values)
     pairs = [
         (str(v), int(c))
@@ -215,10 +224,34 @@ def _strings_from(values: pa.Array) -> StringState:
     ]
     for value, _ in pairs:
         hll.update(value)
-    hll_bytes = bytes(hll.serialize_compact())
-    if len(pairs) > STRING_VALUE_CAP:
-        return StringState(hll=hll_bytes, overflowed=True)
-    return StringState(hll=hll_bytes, counts=tuple(sorted(pairs)))
+    return StringState(hll=bytes(hll.serialize_compact()), counts=tuple(sorted(pairs)))
+
+
+def _typed_counts(values: pa.Array) -> tuple[int, int, int, pa.Array]:
+    """``(integral, fractional, boolean, numbers as float64)`` of non-empty strings.
+
+    Each pattern runs only on what the previous ones left (the sets are disjoint), so an
+    all-integer column takes one regex pass; the rare ``"+ 3"`` / ``" 3"`` forms are
+    normalised only when present.
+    """
+    is_int = pc.match_substring_regex(values, _INTEGRAL)
+    rest = values.filter(pc.invert(is_int))
+    is_frac = pc.match_substring_regex(rest, _FRACTIONAL)
+    others = rest.filter(pc.invert(is_frac))
+    n_bool = (
+        int(pc.sum(pc.match_substring_regex(others, _BOOLEAN)).as_py() or 0) if len(others) else 0
+    )
+    numeric = pa.concat_arrays([values.filter(is_int), rest.filter(is_frac)])
+    spaced = pc.or_(
+        pc.starts_with(numeric, " "),
+        pc.or_(pc.starts_with(numeric, "- "), pc.starts_with(numeric, "+ ")),
+    )
+    if pc.any(spaced).as_py():
+        # Deequ's patterns allow one space after an optional sign; float parsing does not.
+        numeric = pc.replace_substring_regex(numeric, r"^([-+]?) ", r"\1")
+    n_int = int(pc.sum(is_int).as_py() or 0)
+    n_frac = len(numeric) - n_int
+    return n_int, n_frac, n_bool, pc.cast(numeric, pa.float64())
 
 
 def column_state(name: str, column: pa.Array | pa.ChunkedArray) -> ColumnState:
@@ -246,15 +279,7 @@ def column_state(name: str, column: pa.Array | pa.ChunkedArray) -> ColumnState:
     # Spark's CSV reader yields null for an empty cell; values are not trimmed (Deequ).
     present = pc.fill_null(pc.not_equal(column, ""), False)
     values = column.filter(present)
-    is_frac = pc.match_substring_regex(values, _FRACTIONAL)
-    is_int = pc.match_substring_regex(values, _INTEGRAL)
-    is_bool = pc.match_substring_regex(values, _BOOLEAN)
-    numeric = values.filter(pc.or_(is_frac, is_int))
-    # Deequ's Integral regex allows a space after the sign ("+ 3"); float parsing does not.
-    numeric = pc.replace_substring_regex(numeric, r"^([-+]) ", r"\1")
-    n_frac = int(pc.sum(is_frac).as_py() or 0)
-    n_int = int(pc.sum(is_int).as_py() or 0)
-    n_bool = int(pc.sum(is_bool).as_py() or 0)
+    n_int, n_frac, n_bool, numeric = _typed_counts(values)
     return ColumnState(
         name=name,
         missing=len(column) - len(values),
@@ -262,7 +287,7 @@ def column_state(name: str, column: pa.Array | pa.ChunkedArray) -> ColumnState:
         fractional=n_frac,
         boolean=n_bool,
         string=len(values) - n_int - n_frac - n_bool,
-        numeric=_numeric_from(pc.cast(numeric, pa.float64())),
+        numeric=_numeric_from(numeric),
         strings=_strings_from(values),
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import datasketches
@@ -35,6 +37,9 @@ __all__ = [
 ]
 
 BUCKET_COUNT = 10
+PARALLEL_MIN_CELLS = 200_000
+"""Batches smaller than this are profiled column after column: threads would cost more."""
+_POOL = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="profile")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,9 +114,14 @@ def profile_batch(batch: pa.RecordBatch | pa.Table) -> ProfileState:
     Returns:
         The partial state; combine partial states with :func:`merge`.
     """
-    columns = tuple(
-        column_state(name, batch.column(i)) for i, name in enumerate(batch.schema.names)
-    )
+    names = batch.schema.names
+    if batch.num_rows * len(names) < PARALLEL_MIN_CELLS or len(names) < 2:
+        columns = tuple(column_state(name, batch.column(i)) for i, name in enumerate(names))
+    else:
+        # Arrow's kernels and the sketches release the GIL: columns profile in parallel.
+        columns = tuple(
+            _POOL.map(lambda i: column_state(names[i], batch.column(i)), range(len(names)))
+        )
     return ProfileState(item_count=batch.num_rows, columns=columns)
 
 
