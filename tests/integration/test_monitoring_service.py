@@ -304,3 +304,33 @@ def test_bad_rows_become_violations_not_crashes(
         api.processing.read_log(job, host).data for host in api.processing.log_hosts(job)
     )
     assert b"invalid_json" in log or b"skipped" in log
+
+
+def test_batch_transform_input_reads_the_data_files_as_they_are(
+    api: Api, settings: Settings, baseline: dict[str, str], tmp_path: Path
+) -> None:
+    data = tmp_path / "batch-output"
+    data.mkdir()
+    lines = ["label,a,b,colour"] + [",".join(r) for r in sample_rows(120, shift=4.0, seed=11)]
+    (data / "part-0.csv").write_text("\n".join(lines) + "\n")
+    definition = dq_definition(baseline, settings)
+    definition["DataQualityJobInput"] = {
+        "BatchTransformInput": {
+            "DataCapturedDestinationS3Uri": f"file://{data}",
+            "DatasetFormat": {"Csv": {"Header": True}},
+            "LocalPath": "/opt/ml/processing/input/batch",
+        }
+    }
+    api.dispatcher.call("CreateDataQualityJobDefinition", definition)
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 0 ? * * *)"))
+    described = api.dispatcher.call(
+        "DescribeMonitoringSchedule", {"MonitoringScheduleName": "hourly"}
+    )
+    assert "EndpointName" not in described
+    api.dispatcher.call("RunMonitoringSchedule", {"MonitoringScheduleName": "hourly"})
+    execution = _wait_execution(api, "hourly")
+    assert execution["MonitoringExecutionStatus"] == "CompletedWithViolations", execution
+    job = api.processing.describe_processing_job(execution["ProcessingJobArn"].rsplit("/", 1)[1])
+    assert json.loads(job.spec.environment["dataset_format"]) == {"csv": {"header": True}}
+    out = job.spec.outputs[0].s3_output
+    assert out is not None and "/batch-transform/hourly/" in out.s3_uri
