@@ -308,7 +308,9 @@ def _table(rows: list[_Row], feature_names: list[str] | None) -> pa.Table:
     for n, row in enumerate(rows):
         for i, (key, value) in enumerate(row):
             name = key if key is not None else (names[i] if i < len(names) else f"_c{i}")
-            column = columns.setdefault(name, [None] * n)
+            column = columns.get(name)
+            if column is None:  # a new column: earlier rows lacked it
+                column = columns[name] = [None] * n
             column.extend([None] * (n - len(column)))
             if len(column) > n:  # the same name twice in one row: the last value wins
                 column[n] = _text(value)
