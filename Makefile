@@ -46,6 +46,7 @@ bench: install
 	cd benchmarks && ../$(BIN)/python bench_processing_overhead.py
 	cd benchmarks && ../$(BIN)/python bench_staging.py
 	cd benchmarks && ../$(BIN)/python bench_serving.py
+	cd benchmarks && ../$(BIN)/python bench_model_monitor.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
