@@ -15,7 +15,11 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
+import queue
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +30,7 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from plimsoll.compat.analyzer_config import AnalyzerConfig, AnalyzerConfigError
-from plimsoll.compat.capture_table import capture_file_table
+from plimsoll.compat.capture_table import FastTable, capture_file_table
 from plimsoll.compat.monitor_input import (
     DEFAULT_CAPTURE_INDEX_NAMES,
     NO_DATA_MESSAGE,
@@ -42,7 +46,9 @@ logger = logging.getLogger("DefaultDataAnalyzer")
 
 __all__ = ["Exclusions", "capture_input", "data_files", "dataset_state"]
 
-BLOCK_BYTES = 16 << 20  # Arrow reads CSV in blocks; each block is profiled, then merged
+BLOCK_BYTES = 32 << 20  # Arrow reads CSV in blocks; each block is profiled, then merged
+PREFETCH_BLOCKS = 2  # blocks read ahead while the previous ones are profiled
+READ_THREADS = max(2, min(8, os.cpu_count() or 1))  # capture files parsed at once
 PARQUET_BATCH_ROWS = 64 << 10
 
 
@@ -164,7 +170,7 @@ def dataset_state(
     state = ZERO
     for path in files:
         logger.info("Files to process: %s", path)
-        for table in _batches(config, path, feature_names):
+        for table in _read_ahead(_batches(config, path, feature_names)):
             state = merge(state, profile_batch(exclusions.apply(table)))
     if state.item_count == 0:
         raise InsufficientData(NO_DATA_MESSAGE)
@@ -206,6 +212,29 @@ def _by_record(
         raise
 
 
+def _read_ahead(tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """``tables`` read by a background thread up to ``PREFETCH_BLOCKS`` ahead: Arrow parses
+    the next block (without the GIL) while the current one is being profiled."""
+    slots: queue.Queue[pa.Table | BaseException | None] = queue.Queue(PREFETCH_BLOCKS)
+
+    def produce() -> None:
+        try:
+            for table in tables:
+                slots.put(table)
+        except BaseException as exc:  # handed to the consumer, raised there
+            slots.put(exc)
+            return
+        slots.put(None)
+
+    reader = threading.Thread(target=produce, name="analyzer-read-ahead", daemon=True)
+    reader.start()
+    while (item := slots.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    reader.join()
+
+
 def _lines(files: list[Path]) -> Iterator[bytes]:
     for path in files:
         with path.open("rb") as fh:
@@ -240,12 +269,16 @@ def capture_input(
     tables: list[pa.Table] = []
     read = outside = 0
     by_record: list[Path] = []
-    for path in files:
-        fast = (
-            capture_file_table(path, feature_names=feature_names, window=window)
-            if columnar
-            else None
-        )
+    fast_tables: list[FastTable | None] = [None] * len(files)
+    if columnar:  # Arrow parses without the GIL: files are read side by side
+        with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="capture-read") as pool:
+            fast_tables = list(
+                pool.map(
+                    lambda p: capture_file_table(p, feature_names=feature_names, window=window),
+                    files,
+                )
+            )
+    for path, fast in zip(files, fast_tables, strict=True):
         if fast is None:
             by_record.append(path)
             continue

@@ -203,15 +203,20 @@ def _numeric_from(values: pa.Array) -> NumericState:
     )
 
 
-def _strings_from(values: pa.Array) -> StringState:
+def _strings_from(values: pa.Array, *, all_numeric: bool) -> StringState:
     """Value counts and HLL of a string array without nulls.
 
     Distinct values are found first (one hash pass): above the cap only they feed the HLL,
-    and the per-value counts, which would be dropped, are never built.
+    and the per-value counts, which would be dropped, are never built. A block whose values
+    are all numbers with more distinct values than the cap gets no HLL at all: its column
+    can only report a distinct count if other blocks make it a String column, and then
+    those numbers are left out of that (approximate) count (docs/compat.md).
     """
     hll = datasketches.hll_sketch(HLL_LG_K)
     distinct = pc.unique(values)
     if len(distinct) > STRING_VALUE_CAP:
+        if all_numeric:
+            return StringState(overflowed=True)
         for value in distinct.to_pylist():
             hll.update(value)
         return StringState(hll=bytes(hll.serialize_compact()), overflowed=True)
@@ -288,7 +293,7 @@ def column_state(name: str, column: pa.Array | pa.ChunkedArray) -> ColumnState:
         boolean=n_bool,
         string=len(values) - n_int - n_frac - n_bool,
         numeric=_numeric_from(numeric),
-        strings=_strings_from(values),
+        strings=_strings_from(values, all_numeric=n_int + n_frac == len(values)),
     )
 
 

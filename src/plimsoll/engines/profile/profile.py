@@ -188,7 +188,11 @@ def _finalize_column(state: ColumnState) -> ColumnResult:
     if kind is InferredType.STRING and state.strings is not None:
         strings = state.strings
         if strings.overflowed:
-            estimate = datasketches.hll_sketch.deserialize(strings.hll).get_estimate()
+            estimate = (
+                datasketches.hll_sketch.deserialize(strings.hll).get_estimate()
+                if strings.hll
+                else 0.0
+            )
             string = StringSummary(distinct_count=float(round(estimate)), frequencies=None)
         else:
             string = StringSummary(
