@@ -79,13 +79,6 @@ def render(raw: dict[str, Any], args: argparse.Namespace, machine: str, versions
         found = sum(kinds.values())
         detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
         violations = f"{found} violations ({detail})" if found else "0 violations"
-        if found and set(kinds) == {"completeness_check"}:
-            notes.append(
-                f"The {found} monitoring violations are all completeness checks: the suggested "
-                "`completeness` constraint is the baseline's observed share of present values "
-                "(SageMaker's rule), so a sample from the same distribution falls just below "
-                "it in about half of the 19 features by chance."
-            )
         lines += [
             f"| Plimsoll monitoring execution: `python -m plimsoll.images.model_monitor_analyzer`"
             f" (process; analyzer alone {_fmt_opt(mon['analyzer'])}) | {mon['items']:,} records "

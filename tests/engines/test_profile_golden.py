@@ -156,7 +156,7 @@ def test_string_domains_and_types() -> None:
     assert plan.string is not None and plan.string.distinct_count == 2.0
     features = suggest_constraints(result).features
     assert features[0].domains == ("no", "yes")
-    assert features[0].completeness == pytest.approx(25 / 30)
+    assert features[0].completeness == 0.69  # Wald lower bound of 25/30, rounded down
     assert features[1].domains is None  # every value seen once
     assert features[3].completeness == 0.0 and features[3].is_non_negative is None
 
@@ -198,3 +198,13 @@ def test_integer_fast_path_keeps_deequs_rules() -> None:
         ), column.name
     spaced = finalize(state).columns[2].numeric
     assert spaced is not None and spaced.sum == 5.0 + 5.0 - 5.0
+
+
+def test_suggested_completeness_follows_deequs_retain_rule() -> None:
+    from plimsoll.engines.profile.suggest import suggested_completeness
+
+    assert suggested_completeness(1_000, 1_000) == 1.0
+    assert suggested_completeness(980_000, 1_000_000) == 0.97  # 0.97973 rounded down
+    assert suggested_completeness(150, 200) == 0.68
+    assert suggested_completeness(10, 100) == 0.1  # at most 20 %: the observed share
+    assert suggested_completeness(0, 0) == 0.0
