@@ -19,6 +19,7 @@ import pytest
 from plimsoll.api.wiring import Api, build_api
 from plimsoll.errors import ResourceInUse, ResourceNotFound, ValidationError
 from plimsoll.images.model_monitor_analyzer import run
+from plimsoll.metadata.monitoring_entities import ExecutionRecord, ExecutionStatus, MonitoringType
 from plimsoll.settings import Settings
 from tests.integration._monitoring import (
     HOUR,
@@ -334,3 +335,29 @@ def test_batch_transform_input_reads_the_data_files_as_they_are(
     assert json.loads(job.spec.environment["dataset_format"]) == {"csv": {"header": True}}
     out = job.spec.outputs[0].s3_output
     assert out is not None and "/batch-transform/hourly/" in out.s3_uri
+
+
+def test_a_pending_execution_left_by_a_dead_process_does_not_block_its_schedule(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    store_endpoint(api, settings)
+    api.dispatcher.call("CreateDataQualityJobDefinition", dq_definition(baseline, settings))
+    api.dispatcher.call("CreateMonitoringSchedule", schedule_request("cron(0 * ? * * *)"))
+    long_ago = datetime.now(UTC) - timedelta(minutes=11)
+    api.endpoints._store.add_execution(  # noqa: SLF001 - what a crashed scheduler leaves
+        ExecutionRecord(
+            execution_id="hourly-orphan",
+            schedule_name="hourly",
+            scheduled_time=long_ago,
+            creation_time=long_ago,
+            last_modified_time=long_ago,
+            status=ExecutionStatus.PENDING,
+            monitoring_type=MonitoringType.DATA_QUALITY,
+            endpoint_name="churn",
+        )
+    )
+    started = api.monitoring.tick(datetime.now(UTC) + 2 * HOUR)
+    assert [e.failure_reason for e in started] == ["Job inputs had no data"]  # not "Skipped"
+    orphan = api.endpoints._store.get_execution("hourly-orphan")  # noqa: SLF001
+    assert orphan.status is ExecutionStatus.FAILED
+    assert orphan.failure_reason and "stopped before starting its job" in orphan.failure_reason

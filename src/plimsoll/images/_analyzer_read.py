@@ -47,6 +47,7 @@ logger = logging.getLogger("DefaultDataAnalyzer")
 __all__ = ["Exclusions", "capture_input", "data_files", "dataset_state"]
 
 BLOCK_BYTES = 32 << 20  # Arrow reads CSV in blocks; each block is profiled, then merged
+WHOLE_FILE_BYTES = 256 << 20  # smaller CSV files are read at once, larger ones streamed
 PREFETCH_BLOCKS = 2  # blocks read ahead while the previous ones are profiled
 READ_THREADS = max(2, min(8, os.cpu_count() or 1))  # capture files parsed at once
 PARQUET_BATCH_ROWS = 64 << 10
@@ -125,6 +126,12 @@ def _csv_batches(path: Path, header: bool, names: list[str] | None) -> Iterator[
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=True
     )
+    if path.stat().st_size <= WHOLE_FILE_BYTES:
+        # One multi-threaded read beats the streaming reader's single thread 2-3x.
+        yield from pacsv.read_csv(path, read_options=read, convert_options=convert).to_batches(
+            max_chunksize=None
+        )
+        return
     with pacsv.open_csv(path, read_options=read, convert_options=convert) as reader:
         yield from reader
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
 from plimsoll.compat.monitor_metrics import MetricDatum, MetricFileError, read_metric_files
@@ -50,6 +50,8 @@ logger = logging.getLogger("plimsoll.services.monitoring")
 __all__ = ["ACTIVE", "Executions"]
 
 MAX_FAILURE_CHARS = 1024
+STALE_PENDING = timedelta(minutes=10)
+STALE_REASON = "The process that recorded this execution stopped before starting its job"
 ACTIVE = (ExecutionStatus.PENDING, ExecutionStatus.IN_PROGRESS, ExecutionStatus.STOPPING)
 _VIOLATIONS_PREFIX = "CompletedWithViolations"
 _JOB_TO_EXECUTION = {
@@ -81,8 +83,12 @@ class Executions:
 
     def refresh(self, execution: ExecutionRecord) -> ExecutionRecord:
         """The execution with its status caught up with its processing job's."""
-        if execution.status.terminal or execution.processing_job_name is None:
+        if execution.status.terminal:
             return execution
+        if execution.processing_job_name is None:
+            if self._clock() - execution.creation_time > STALE_PENDING:
+                return self._finish(execution, ExecutionStatus.FAILED, STALE_REASON)
+            return execution  # its job is being started right now
         try:
             job = self._processing.describe_processing_job(execution.processing_job_name)
         except ResourceNotFound:

@@ -203,7 +203,7 @@ def _numeric_from(values: pa.Array) -> NumericState:
     )
 
 
-def _strings_from(values: pa.Array, *, all_numeric: bool) -> StringState:
+def _strings_from(values: pa.Array, *, numbers: pa.Array | None) -> StringState:
     """Value counts and HLL of a string array without nulls.
 
     Distinct values are found first (one hash pass): above the cap only they feed the HLL,
@@ -211,11 +211,19 @@ def _strings_from(values: pa.Array, *, all_numeric: bool) -> StringState:
     are all numbers with more distinct values than the cap gets no HLL at all: its column
     can only report a distinct count if other blocks make it a String column, and then
     those numbers are left out of that (approximate) count (docs/compat.md).
+
+    Args:
+        values: The non-empty strings.
+        numbers: Their float64 values when every one is a number, else None.
     """
+    if numbers is not None and len(pc.unique(numbers)) > STRING_VALUE_CAP:
+        # Every value is a number: more distinct numbers means more distinct strings, and
+        # hashing doubles is four times cheaper than hashing their text.
+        return StringState(overflowed=True)
     hll = datasketches.hll_sketch(HLL_LG_K)
     distinct = pc.unique(values)
     if len(distinct) > STRING_VALUE_CAP:
-        if all_numeric:
+        if numbers is not None:
             return StringState(overflowed=True)
         for value in distinct.to_pylist():
             hll.update(value)
@@ -293,7 +301,7 @@ def column_state(name: str, column: pa.Array | pa.ChunkedArray) -> ColumnState:
         boolean=n_bool,
         string=len(values) - n_int - n_frac - n_bool,
         numeric=_numeric_from(numeric),
-        strings=_strings_from(values, all_numeric=n_int + n_frac == len(values)),
+        strings=_strings_from(values, numbers=numeric if n_int + n_frac == len(values) else None),
     )
 
 
