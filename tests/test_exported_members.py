@@ -26,6 +26,8 @@ SAGEMAKER_PATH_MODULES = [
     "plimsoll.predictor",
     "plimsoll.serializers",
     "plimsoll.deserializers",
+    "plimsoll.clarify",
+    "plimsoll.sdk.clarify",
 ]
 
 
@@ -68,6 +70,7 @@ def test_all_equals_public_names(module_name: str) -> None:
         "plimsoll.deserializers",
         "plimsoll.model_monitor",
         "plimsoll.model_monitor.dataset_format",
+        "plimsoll.clarify",
     ],
 )
 def test_top_level_modules_re_export_sdk_objects(module_name: str) -> None:
