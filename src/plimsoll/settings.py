@@ -160,6 +160,10 @@ DEFAULT_IMAGE_RULES: tuple[ImageRule, ...] = (
         pattern="*sagemaker-model-monitor-analyzer*",
         entrypoint=("python3", "-m", "plimsoll.images.model_monitor_analyzer"),
     ),
+    ImageRule(
+        pattern="*sagemaker-clarify-processing*",
+        entrypoint=("python3", "-m", "plimsoll.images.clarify"),
+    ),
     ImageRule(pattern="*"),
 )
 

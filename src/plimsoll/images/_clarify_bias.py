@@ -1,0 +1,127 @@
+"""The Clarify image's bias analysis: config + dataset -> the ``analysis.json`` bias sections.
+
+What the container does for ``methods.pre_training_bias`` / ``methods.post_training_bias``
+(spec clarify.md §2.1, §2.6): for every ``facet`` entry, smclarify's ``bias_report`` over the
+whole dataset (one-vs-all when ``value_or_threshold`` is omitted), with ``group_variable`` for
+CDDL/CDDPL and, for the flip test, every column except the facet, the label and the predicted
+label. The sections are keyed ``pre_training_bias_metrics`` and ``post_training_bias_metrics``,
+and each facet is keyed by its column name (an index in the config is resolved to the name).
+
+This version has no model access: post-training bias needs a ``predicted_label`` column in the
+data, and ``shap``, ``pdp`` and asymmetric Shapley values are refused by :func:`check_supported`.
+``excluded_columns`` and ``joinsource_name_or_index`` are left out of the flip-test features,
+since the container never sends them to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from plimsoll.compat.clarify_analysis_config import AnalysisConfig, BiasMethod
+from plimsoll.engines.bias import FacetResult, Stage, bias_report, bias_section
+from plimsoll.errors import ValidationError
+from plimsoll.images._clarify_dataset import Dataset, column_name
+
+__all__ = ["NEEDS_MODEL", "bias_sections", "check_supported"]
+
+NEEDS_MODEL = "needs model access, which this Plimsoll version does not provide yet"
+
+
+def _refuse(what: str) -> None:
+    raise ValidationError(f"{what} {NEEDS_MODEL}")
+
+
+def check_supported(config: AnalysisConfig) -> None:
+    """Refuses, before any data is read, what this version cannot compute.
+
+    Raises:
+        ValidationError: A method needs the model, or an input layout is not supported yet.
+    """
+    methods = config.methods
+    if methods.shap is not None:
+        _refuse("The shap method (Kernel SHAP explainability)")
+    if methods.pdp is not None:
+        _refuse("The pdp method (partial dependence plots)")
+    if methods.asymmetric_shapley_value is not None:
+        _refuse("The asymmetric_shapley_value method")
+    if methods.post_training_bias is not None and config.predicted_label is None:
+        if config.predicted_label_dataset_uri is not None:
+            raise ValidationError(
+                "predicted_label_dataset_uri (predictions in a separate dataset) is not "
+                "supported by this Plimsoll version yet; put a predicted_label column in the data"
+            )
+        _refuse("Post-training bias without a predicted_label column in the dataset")
+    if methods.pre_training_bias is None and methods.post_training_bias is None:
+        raise ValidationError("No analysis method requested: methods has no bias method")
+    unsupported = {
+        "dataset_uri": config.dataset_uri,
+        "facet_dataset_uri": config.facet_dataset_uri,
+        "segment_config": config.segment_config,
+        "time_series_data_config": config.time_series_data_config,
+    }
+    for key, value in unsupported.items():
+        if value is not None:
+            raise ValidationError(f"{key} is not supported by this Plimsoll version yet")
+    if not config.facet:
+        raise ValidationError("Bias analysis needs at least one facet in the config")
+    if config.label is None or not config.label_values_or_threshold:
+        raise ValidationError("Bias analysis needs label and label_values_or_threshold")
+
+
+def _excluded(config: AnalysisConfig, names: list[str]) -> set[str]:
+    refs: list[str | int] = list(config.excluded_columns or [])
+    if config.joinsource_name_or_index is not None:
+        refs.append(config.joinsource_name_or_index)
+    return {column_name(names, ref, "excluded column") for ref in refs}
+
+
+def _section(
+    config: AnalysisConfig, dataset: Dataset, stage: Stage, method: BiasMethod
+) -> dict[str, Any]:
+    names = list(dataset.columns)
+    label = dataset.label
+    assert label is not None and config.label_values_or_threshold is not None  # checked
+    labels = config.label_values_or_threshold
+    group = None
+    if config.group_variable is not None:
+        group = dataset.columns[column_name(names, config.group_variable, "group_variable")]
+    predicted_name = dataset.predicted_label if stage is Stage.POST_TRAINING else None
+    predicted = dataset.columns[predicted_name] if predicted_name is not None else None
+    skip = _excluded(config, names) | {label} | ({predicted_name} if predicted_name else set())
+    facets: dict[str, tuple[FacetResult, ...]] = {}
+    for facet in config.facet or ():
+        facet_name = column_name(names, facet.name_or_index, "facet")
+        features: Mapping[str, Any] | None = None
+        if stage is Stage.POST_TRAINING:
+            features = {n: c for n, c in dataset.columns.items() if n not in skip | {facet_name}}
+        facets[facet_name] = bias_report(
+            facet=dataset.columns[facet_name],
+            facet_values_or_threshold=facet.value_or_threshold or None,
+            label=dataset.columns[label],
+            label_values_or_threshold=labels,
+            stage=stage,
+            predicted_label=predicted,
+            metrics=method.methods,
+            group_variable=group,
+            features=features,
+        )
+    section = bias_section(
+        label_name=label, label=dataset.columns[label], label_values_or_threshold=labels,
+        facets=facets,
+    )  # fmt: skip
+    return section.to_dict()
+
+
+def bias_sections(config: AnalysisConfig, dataset: Dataset) -> dict[str, Any]:
+    """The requested bias sections, keyed as in SageMaker's ``analysis.json``."""
+    out: dict[str, Any] = {}
+    if config.methods.pre_training_bias is not None:
+        out["pre_training_bias_metrics"] = _section(
+            config, dataset, Stage.PRE_TRAINING, config.methods.pre_training_bias
+        )
+    if config.methods.post_training_bias is not None:
+        out["post_training_bias_metrics"] = _section(
+            config, dataset, Stage.POST_TRAINING, config.methods.post_training_bias
+        )
+    return out

@@ -1,0 +1,205 @@
+"""The Clarify image's dataset: every file under the data input, read into named columns.
+
+Clarify reads the ``dataset`` processing input (all files under it, recursively, in name
+order) as one table, and the bias engine then works on whole columns. The rules here follow
+spec clarify.md §1.2:
+
+* ``text/csv``: with ``headers`` in the config the file's columns take those names; a first
+  row equal to ``headers`` is a header row and is dropped, so files written with or without a
+  header both work. Without ``headers`` the first row is the header row, unless every field of
+  it is a number (then it is data and the columns are ``column_0``, ``column_1``, ...).
+* ``application/jsonlines``: with ``features`` (a path such as ``features`` or ``a.b[0]``),
+  each record gives a feature array, the label at the ``label`` path and the predicted label
+  at the ``predicted_label`` path; the columns are named from ``headers`` (features first,
+  then the label name, then the predicted-label name), else ``column_i`` and the path text.
+  Without ``features`` each record is a flat object whose keys are the columns.
+* ``application/x-parquet``: the file's own column names.
+
+Column types are inferred the way pandas does for the container (ints, floats, bools, text),
+because the bias engine's grouping rules depend on them (spec §2.1). Paths are a documented
+subset of JMESPath: dotted names and ``[index]`` steps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from plimsoll.compat.clarify_analysis_config import AnalysisConfig
+from plimsoll.errors import ValidationError
+
+__all__ = ["Dataset", "column_name", "load_dataset"]
+
+Column = npt.NDArray[Any]
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dataset:
+    """The whole dataset as columns, in file order, with the label columns resolved to names."""
+
+    columns: dict[str, Column]
+    label: str | None
+    predicted_label: str | None
+
+    @property
+    def rows(self) -> int:
+        return next(iter(self.columns.values())).size if self.columns else 0
+
+
+def column_name(dataset_names: list[str], name_or_index: str | int, what: str) -> str:
+    """A config's column reference (a name, or a 0-based position) as the column's name."""
+    if isinstance(name_or_index, int):
+        if not 0 <= name_or_index < len(dataset_names):
+            raise ValidationError(
+                f"{what} index {name_or_index} is out of range: the dataset has "
+                f"{len(dataset_names)} columns"
+            )
+        return dataset_names[name_or_index]
+    if name_or_index not in dataset_names:
+        raise ValidationError(
+            f"{what} {name_or_index!r} is not a column of the dataset (columns: {dataset_names})"
+        )
+    return name_or_index
+
+
+def _files(data_dir: Path) -> list[Path]:
+    if data_dir.is_file():
+        return [data_dir]
+    files = sorted(
+        p
+        for p in data_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
+    )
+    if not files:
+        raise ValidationError(f"No dataset files found under {data_dir}")
+    return files
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_table(path: Path, headers: list[str] | None) -> pa.Table:
+    raw = path.read_bytes()
+    first = next(csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"))), [])
+    if headers is not None:
+        names, skip = headers, int([f.strip() for f in first] == headers)
+        if len(first) != len(headers):
+            raise ValidationError(
+                f"{path.name}: {len(first)} columns, but headers names {len(headers)}"
+            )
+    elif first and all(_is_number(f) for f in first):
+        names, skip = [f"column_{i}" for i in range(len(first))], 0
+    else:
+        names, skip = [f.strip() for f in first], 1
+    options = pacsv.ReadOptions(column_names=names, skip_rows=skip)
+    return pacsv.read_csv(io.BytesIO(raw), read_options=options)
+
+
+def _path_value(record: Any, path: str) -> Any:
+    value = record
+    for name, index in _PATH_STEP.findall(path):
+        if name:
+            value = value.get(name) if isinstance(value, dict) else None
+        else:
+            value = value[int(index)] if isinstance(value, list) else None
+        if value is None:
+            return None
+    return value
+
+
+def _jsonl_records(path: Path) -> list[Any]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError as exc:
+                raise ValidationError(f"{path.name} line {number} is not JSON: {exc}") from exc
+    return records
+
+
+def _jsonl_table(records: list[Any], config: AnalysisConfig) -> pa.Table:
+    if config.features is None:
+        if not all(isinstance(r, dict) for r in records):
+            raise ValidationError("JSON Lines records must be objects when `features` is not set")
+        return pa.Table.from_pylist(records)
+    rows = [_path_value(r, config.features) for r in records]
+    if not all(isinstance(row, list) for row in rows):
+        raise ValidationError(f"features path {config.features!r} does not give a list")
+    width = len(rows[0]) if rows else 0
+    headers = config.headers or []
+    names = headers[:width] if len(headers) >= width else [f"column_{i}" for i in range(width)]
+    data: dict[str, list[Any]] = {n: [row[i] for row in rows] for i, n in enumerate(names)}
+    extra = iter(headers[width:])
+    for path in (config.label, config.predicted_label):
+        if path is not None:
+            data[next(extra, str(path))] = [_path_value(r, str(path)) for r in records]
+    return pa.table(data)
+
+
+def _to_numpy(column: pa.ChunkedArray) -> Column:
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
+        return np.asarray(column.to_pylist(), dtype=object)
+    if (pa.types.is_integer(kind) or pa.types.is_boolean(kind)) and column.null_count:
+        return np.asarray(column.cast(pa.float64()).to_numpy(), dtype=np.float64)
+    return np.asarray(column.to_numpy())
+
+
+def _read_table(config: AnalysisConfig, files: list[Path]) -> pa.Table:
+    kind = config.dataset_type
+    tables: list[pa.Table] = []
+    for path in files:
+        if kind == "text/csv":
+            tables.append(_csv_table(path, config.headers))
+        elif kind == "application/jsonlines":
+            tables.append(_jsonl_table(_jsonl_records(path), config))
+        elif kind == "application/x-parquet":
+            tables.append(pq.read_table(path))
+        else:
+            raise ValidationError(
+                f"dataset_type {kind!r} is not supported by this Plimsoll version of the "
+                "Clarify image (supported: text/csv, application/jsonlines, application/x-parquet)"
+            )
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def load_dataset(config: AnalysisConfig, data_dir: Path) -> Dataset:
+    """Reads every file under ``data_dir`` as the config's ``dataset_type`` describes."""
+    table = _read_table(config, _files(data_dir))
+    if table.num_rows == 0:
+        raise ValidationError("The dataset has no rows")
+    names = list(table.column_names)
+    if len(set(names)) != len(names):
+        raise ValidationError(f"The dataset has duplicate column names: {names}")
+    columns = {name: _to_numpy(table.column(name)) for name in names}
+    jsonl_features = config.dataset_type == "application/jsonlines" and config.features
+    label = predicted = None
+    if jsonl_features:  # the label columns were named while the records were read
+        width = len(names) - (config.label is not None) - (config.predicted_label is not None)
+        rest = iter(names[width:])
+        label = next(rest) if config.label is not None else None
+        predicted = next(rest) if config.predicted_label is not None else None
+    else:
+        if config.label is not None:
+            label = column_name(names, config.label, "label")
+        if config.predicted_label is not None:
+            predicted = column_name(names, config.predicted_label, "predicted_label")
+    return Dataset(columns=columns, label=label, predicted_label=predicted)
