@@ -12,6 +12,7 @@ from plimsoll.sdk.clarify import (
     ModelPredictedLabelConfig,
     PDPConfig,
     ProcessingOutputHandler,
+    SageMakerClarifyProcessor,
     SegmentationConfig,
     SHAPConfig,
     TextConfig,
@@ -28,6 +29,7 @@ __all__ = [
     "PDPConfig",
     "ProcessingOutputHandler",
     "SHAPConfig",
+    "SageMakerClarifyProcessor",
     "SegmentationConfig",
     "TextConfig",
 ]

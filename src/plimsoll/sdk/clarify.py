@@ -22,6 +22,7 @@ from plimsoll.sdk._clarify.explainability import (
     TextConfig,
 )
 from plimsoll.sdk._clarify.model_config import ModelConfig, ModelPredictedLabelConfig
+from plimsoll.sdk._clarify.processor import SageMakerClarifyProcessor
 
 __all__ = [
     "BiasConfig",
@@ -34,6 +35,7 @@ __all__ = [
     "PDPConfig",
     "ProcessingOutputHandler",
     "SHAPConfig",
+    "SageMakerClarifyProcessor",
     "SegmentationConfig",
     "TextConfig",
 ]
