@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from plimsoll import __version__
 from plimsoll.cli._sessions import close_all
 from plimsoll.cli.capture import capture
+from plimsoll.cli.clarify import clarify
 from plimsoll.cli.endpoints import endpoints
 from plimsoll.cli.jobs import jobs
 from plimsoll.cli.monitor import monitor
@@ -54,6 +55,7 @@ cli.add_command(capture)
 cli.add_command(server)
 cli.add_command(monitor)
 cli.add_command(scheduler)
+cli.add_command(clarify)
 
 
 def main() -> None:

@@ -8,9 +8,12 @@ It reads SageMaker's container contract only (spec clarify.md §1.1):
 * the dataset under ``/opt/ml/processing/input/data`` (:mod:`plimsoll.images._clarify_dataset`);
 
 and writes ``/opt/ml/processing/output/analysis.json`` with ``version`` and the requested bias
-sections (:mod:`plimsoll.images._clarify_bias`). The exit message goes to
-``/opt/ml/output/message`` (the job's ExitMessage or FailureReason): ``Completed: Job completed
-successfully.`` with exit code 0, or ``Error: <message>`` with exit code 1.
+sections (:mod:`plimsoll.images._clarify_bias`), plus ``<name>.html`` and ``<name>.ipynb`` when
+``methods.report`` asks for a report (no ``.pdf``: there is no renderer in the image).
+
+The exit message goes to ``/opt/ml/output/message`` (the job's ExitMessage or FailureReason):
+``Completed: Job completed successfully.`` with exit code 0, or ``Error: <message>`` with exit
+code 1.
 
 This first version computes bias without a model: pre-training bias, and post-training bias
 from a ``predicted_label`` column already in the data. Anything that needs model access
@@ -30,11 +33,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from plimsoll.compat.clarify_analysis_config import parse_analysis_config
+from plimsoll.compat.clarify_analysis_config import ReportMethod, parse_analysis_config
 from plimsoll.compat.container_paths import MAX_MESSAGE_BYTES, OUTPUT_MESSAGE, PROCESSING_ROOT
 from plimsoll.errors import PlimsollError
 from plimsoll.images._clarify_bias import bias_sections, check_supported
 from plimsoll.images._clarify_dataset import load_dataset
+from plimsoll.reports import render_clarify_notebook, render_clarify_report
 
 logger = logging.getLogger("analyzer")
 
@@ -56,6 +60,7 @@ CONFIG_FILE = "analysis_config.json"
 ANALYSIS_FILE = "analysis.json"
 ANALYSIS_VERSION = "1.0"
 COMPLETED_MESSAGE = "Completed: Job completed successfully."
+DEFAULT_REPORT_TITLE = "SageMaker Analysis Report"
 
 
 def _write_message(path: Path, text: str) -> None:
@@ -90,6 +95,20 @@ def _analyze(config_dir: Path, data_dir: Path, output_dir: Path) -> None:
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / ANALYSIS_FILE).write_text(json.dumps(analysis, indent=2), encoding="utf-8")
     logger.info("Wrote %s", output_dir / ANALYSIS_FILE)
+    if config.methods.report is not None:
+        _write_report(analysis, config.methods.report, output_dir)
+
+
+def _write_report(analysis: dict[str, Any], report: ReportMethod, output_dir: Path) -> None:
+    """Writes ``<name>.html`` and ``<name>.ipynb`` (spec clarify.md §3.4; no PDF renderer here)."""
+    title = report.title or DEFAULT_REPORT_TITLE
+    for suffix, text in (
+        (".html", render_clarify_report(analysis, title=title)),
+        (".ipynb", render_clarify_notebook(analysis, title=title)),
+    ):
+        path = output_dir / f"{report.name}{suffix}"
+        path.write_text(text, encoding="utf-8")
+        logger.info("Wrote %s", path)
 
 
 def run(config_dir: Path, data_dir: Path, output_dir: Path, message_file: Path) -> int:
