@@ -130,16 +130,20 @@ class ImageRule:
 
     ``python`` is the interpreter whose packages the job sees ("current" = the interpreter
     running Plimsoll). ``entrypoint`` is the image's ENTRYPOINT, used when a job gives none.
+    ``platform_api``: the image calls SageMaker's APIs itself (as Clarify's container creates
+    shadow endpoints), so its jobs get ``AWS_ENDPOINT_URL_SAGEMAKER`` /
+    ``AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`` pointing at Plimsoll (docs/images.md).
     """
 
     pattern: str
     python: str = "current"
     entrypoint: tuple[str, ...] | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
+    platform_api: bool = False
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> ImageRule:
-        unknown = set(raw) - {"pattern", "python", "entrypoint", "environment"}
+        unknown = set(raw) - {"pattern", "python", "entrypoint", "environment", "platform_api"}
         if unknown or "pattern" not in raw:
             raise ConfigError(f"image rule {dict(raw)!r}: needs 'pattern', got keys {sorted(raw)}")
         entry = raw.get("entrypoint")
@@ -148,6 +152,7 @@ class ImageRule:
             python=str(raw.get("python", "current")),
             entrypoint=tuple(str(x) for x in entry) if entry is not None else None,
             environment={str(k): str(v) for k, v in dict(raw.get("environment", {})).items()},
+            platform_api=bool(raw.get("platform_api", False)),
         )
 
     def python_executable(self) -> str:
@@ -163,6 +168,7 @@ DEFAULT_IMAGE_RULES: tuple[ImageRule, ...] = (
     ImageRule(
         pattern="*sagemaker-clarify-processing*",
         entrypoint=("python3", "-m", "plimsoll.images.clarify"),
+        platform_api=True,  # creates shadow endpoints and invokes models, as Clarify does
     ),
     ImageRule(pattern="*"),
 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from plimsoll.api.dispatch import Dispatcher
 from plimsoll.compat.images import ImageCatalog
@@ -34,9 +35,13 @@ class Api:
     monitoring: MonitoringService
     monitor_metrics: MonitorMetrics
     scheduler: MonitorScheduler | None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    """Run first by :meth:`close`: what a composition root started around the API."""
 
     def close(self) -> None:
         """Stops the scheduler, endpoints (flushing capture) and jobs; idempotent."""
+        while self.closers:
+            self.closers.pop()()
         if self.scheduler is not None:
             self.scheduler.stop()
         self.endpoints.close()

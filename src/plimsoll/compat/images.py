@@ -23,13 +23,15 @@ class ImageEnvironment:
     """What an image URI stands for when there is no container engine.
 
     ``python`` is the interpreter whose installed packages the job sees; ``entrypoint`` is
-    the image's ENTRYPOINT (None: the image has none); ``environment`` is the image's ENV.
+    the image's ENTRYPOINT (None: the image has none); ``environment`` is the image's ENV;
+    ``platform_api``: its jobs are given the URL of Plimsoll's SageMaker APIs.
     """
 
     image_uri: str
     python: str
     entrypoint: tuple[str, ...] | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
+    platform_api: bool = False
 
 
 class ImageCatalog:
@@ -59,6 +61,7 @@ class ImageCatalog:
                     python=_interpreter(rule),
                     entrypoint=rule.entrypoint,
                     environment=dict(rule.environment),
+                    platform_api=rule.platform_api,
                 )
         patterns = ", ".join(repr(r.pattern) for r in self._rules) or "none"
         raise ConfigError(f"no image rule matches {image_uri!r} (patterns: {patterns})")

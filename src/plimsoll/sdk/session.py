@@ -116,8 +116,13 @@ class Session(EndpointOperations):
             return HttpClient(self._settings.endpoint_url)
         from plimsoll.api.wiring import build_api
         from plimsoll.sdk._client.inprocess import InProcessClient
+        from plimsoll.server.loopback import Loopback
 
         self._api = build_api(self._settings)
+        # Jobs of images that call SageMaker's APIs (Clarify) reach this API over HTTP.
+        loopback = Loopback(self._api)
+        self._api.processing.set_platform_url(loopback.url)
+        self._api.closers.append(loopback.stop)
         return InProcessClient(self._api)
 
     def close(self) -> None:

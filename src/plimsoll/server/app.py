@@ -26,7 +26,16 @@ def create_app(settings: Settings | None = None, api: Api | None = None) -> Runt
             here is closed when the app shuts down.
     """
     owned = api is None
-    served = api if api is not None else build_api(settings or Settings.load())
+    if api is None:
+        settings = settings or Settings.load()
+        served = build_api(settings)
+        host = (
+            "127.0.0.1" if settings.server_host in ("0.0.0.0", "::", "") else settings.server_host
+        )
+        own_url = f"http://{host}:{settings.server_port}"
+        served.processing.set_platform_url(lambda: own_url)  # jobs call this server back
+    else:
+        served = api
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,6 +65,16 @@ class ProcessingService:
         )
         self._runs: dict[str, JobRun] = {}
         self._lock = threading.Lock()
+        self._platform_url: Callable[[], str] | None = None
+
+    def set_platform_url(self, provider: Callable[[], str] | None) -> None:
+        """Where jobs of ``platform_api`` images reach Plimsoll's SageMaker APIs.
+
+        The composition root sets it: ``plimsoll server`` gives its own URL, an in-process
+        session a loopback server it starts on first use. Without it such jobs run without
+        the variables (and fail where they call an API, with the image's own message).
+        """
+        self._platform_url = provider
 
     # -- API operations ---------------------------------------------------------------------
 
@@ -73,7 +85,7 @@ class ProcessingService:
         missing sources), ResourceInUse (name taken).
         """
         _check_spec(spec)
-        image = self._resolve_image(spec)
+        image = self._with_platform(self._resolve_image(spec))
         self._ensure_new(spec.name)
         plans = self._plan_inputs(spec)
         now = datetime.now(UTC)
@@ -172,6 +184,21 @@ class ProcessingService:
         except ResourceNotFound:
             return
         raise ResourceInUse(f"Processing job {name} already exists; job names must be unique")
+
+    def _with_platform(self, image: ImageEnvironment) -> ImageEnvironment:
+        """Adds the platform endpoint variables to the ENV of an image that calls APIs. As
+        image ENV they yield to the job's own Environment and to real S3 credentials."""
+        if not image.platform_api or self._platform_url is None:
+            return image
+        url = self._platform_url()
+        platform = {
+            "AWS_ENDPOINT_URL_SAGEMAKER": url,
+            "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": url,
+            "PLIMSOLL_ENDPOINT_URL": url,
+            "AWS_ACCESS_KEY_ID": "plimsoll",
+            "AWS_SECRET_ACCESS_KEY": "plimsoll",
+        }
+        return dataclasses.replace(image, environment={**platform, **image.environment})
 
     def _resolve_image(self, spec: ProcessingJobSpec) -> ImageEnvironment:
         try:
