@@ -7,8 +7,10 @@ CDDL/CDDPL and, for the flip test, every column except the facet, the label and 
 label. The sections are keyed ``pre_training_bias_metrics`` and ``post_training_bias_metrics``,
 and each facet is keyed by its column name (an index in the config is resolved to the name).
 
-This version has no model access: post-training bias needs a ``predicted_label`` column in the
-data, and ``shap``, ``pdp`` and asymmetric Shapley values are refused by :func:`check_supported`.
+Post-training bias without a ``predicted_label`` column uses the model's predictions, which
+the image adds to the dataset before calling :func:`bias_sections` (see
+:func:`model_needs`); asymmetric Shapley values and separate prediction files are refused by
+:func:`check_supported`.
 ``excluded_columns`` and ``joinsource_name_or_index`` are left out of the flip-test features,
 since the container never sends them to the model.
 """
@@ -23,37 +25,41 @@ from plimsoll.engines.bias import FacetResult, Stage, bias_report, bias_section
 from plimsoll.errors import ValidationError
 from plimsoll.images._clarify_dataset import Dataset, column_name
 
-__all__ = ["NEEDS_MODEL", "bias_sections", "check_supported"]
-
-NEEDS_MODEL = "needs model access, which this Plimsoll version does not provide yet"
+__all__ = ["bias_sections", "check_supported", "model_needs"]
 
 
-def _refuse(what: str) -> None:
-    raise ValidationError(f"{what} {NEEDS_MODEL}")
+def model_needs(config: AnalysisConfig) -> list[str]:
+    """What in the config needs model access (empty: the job never calls a model)."""
+    methods = config.methods
+    needs = []
+    if methods.post_training_bias is not None and config.predicted_label is None:
+        needs.append("Post-training bias without a predicted_label column in the dataset")
+    if methods.shap is not None:
+        needs.append("The shap method (Kernel SHAP explainability)")
+    if methods.pdp is not None:
+        needs.append("The pdp method (partial dependence plots)")
+    return needs
 
 
 def check_supported(config: AnalysisConfig) -> None:
     """Refuses, before any data is read, what this version cannot compute.
 
     Raises:
-        ValidationError: A method needs the model, or an input layout is not supported yet.
+        ValidationError: A method or an input layout is not supported yet.
     """
     methods = config.methods
-    if methods.shap is not None:
-        _refuse("The shap method (Kernel SHAP explainability)")
-    if methods.pdp is not None:
-        _refuse("The pdp method (partial dependence plots)")
     if methods.asymmetric_shapley_value is not None:
-        _refuse("The asymmetric_shapley_value method")
-    if methods.post_training_bias is not None and config.predicted_label is None:
-        if config.predicted_label_dataset_uri is not None:
-            raise ValidationError(
-                "predicted_label_dataset_uri (predictions in a separate dataset) is not "
-                "supported by this Plimsoll version yet; put a predicted_label column in the data"
-            )
-        _refuse("Post-training bias without a predicted_label column in the dataset")
-    if methods.pre_training_bias is None and methods.post_training_bias is None:
-        raise ValidationError("No analysis method requested: methods has no bias method")
+        raise ValidationError(
+            "The asymmetric_shapley_value method is not supported by this Plimsoll version yet"
+        )
+    if config.predicted_label_dataset_uri is not None:
+        raise ValidationError(
+            "predicted_label_dataset_uri (predictions in a separate dataset) is not "
+            "supported by this Plimsoll version yet; put a predicted_label column in the data"
+        )
+    bias = methods.pre_training_bias is not None or methods.post_training_bias is not None
+    if not bias and methods.shap is None and methods.pdp is None:
+        raise ValidationError("No analysis method requested: methods has no bias, shap or pdp")
     unsupported = {
         "dataset_uri": config.dataset_uri,
         "facet_dataset_uri": config.facet_dataset_uri,
@@ -63,9 +69,9 @@ def check_supported(config: AnalysisConfig) -> None:
     for key, value in unsupported.items():
         if value is not None:
             raise ValidationError(f"{key} is not supported by this Plimsoll version yet")
-    if not config.facet:
+    if bias and not config.facet:
         raise ValidationError("Bias analysis needs at least one facet in the config")
-    if config.label is None or not config.label_values_or_threshold:
+    if bias and (config.label is None or not config.label_values_or_threshold):
         raise ValidationError("Bias analysis needs label and label_values_or_threshold")
 
 

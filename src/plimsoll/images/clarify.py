@@ -15,9 +15,11 @@ The exit message goes to ``/opt/ml/output/message`` (the job's ExitMessage or Fa
 ``Completed: Job completed successfully.`` with exit code 0, or ``Error: <message>`` with exit
 code 1.
 
-This first version computes bias without a model: pre-training bias, and post-training bias
-from a ``predicted_label`` column already in the data. Anything that needs model access
-(``shap``, ``pdp``, post-training bias from a ``predictor``) fails the job with a clear message.
+Post-training bias without a ``predicted_label`` column, ``shap`` and ``pdp`` call the model
+named by ``predictor`` (:mod:`plimsoll.images._clarify_model`: the endpoint through the
+SageMaker APIs that ``AWS_ENDPOINT_URL_SAGEMAKER`` / ``AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME``
+point at, a shadow endpoint for ``model_name``), and the explanations go to
+``analysis.json``'s ``explanations`` plus ``explanations_shap/`` (:mod:`._clarify_explain`).
 
 Usage inside a job: ``python3 -m plimsoll.images.clarify``.
 """
@@ -28,16 +30,23 @@ import json
 import logging
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from plimsoll.compat.clarify_analysis_config import ReportMethod, parse_analysis_config
+from plimsoll.compat.clarify_analysis_config import (
+    AnalysisConfig,
+    ReportMethod,
+    parse_analysis_config,
+)
 from plimsoll.compat.container_paths import MAX_MESSAGE_BYTES, OUTPUT_MESSAGE, PROCESSING_ROOT
 from plimsoll.errors import PlimsollError
-from plimsoll.images._clarify_bias import bias_sections, check_supported
-from plimsoll.images._clarify_dataset import load_dataset
+from plimsoll.images._clarify_bias import bias_sections, check_supported, model_needs
+from plimsoll.images._clarify_dataset import Dataset, load_dataset
+from plimsoll.images._clarify_explain import explanations, feature_matrix
+from plimsoll.images._clarify_model import ModelClient, open_model
 from plimsoll.reports import render_clarify_notebook, render_clarify_report
 
 logger = logging.getLogger("analyzer")
@@ -61,6 +70,7 @@ ANALYSIS_FILE = "analysis.json"
 ANALYSIS_VERSION = "1.0"
 COMPLETED_MESSAGE = "Completed: Job completed successfully."
 DEFAULT_REPORT_TITLE = "SageMaker Analysis Report"
+PREDICTED_COLUMN = "predicted_label"
 
 
 def _write_message(path: Path, text: str) -> None:
@@ -84,15 +94,38 @@ def _read_config(config_dir: Path) -> dict[str, Any]:
     return raw
 
 
+def _with_predictions(config: AnalysisConfig, dataset: Dataset, model: ModelClient) -> Dataset:
+    """The dataset plus a ``predicted_label`` column from the model (spec §1.2, §1.4)."""
+    data, names = feature_matrix(config, dataset)
+    threshold = 0.5 if config.probability_threshold is None else config.probability_threshold
+    predicted = model.predicted_labels(data, names, threshold)
+    column = PREDICTED_COLUMN
+    while column in dataset.columns:
+        column = f"_{column}"
+    logger.info("Model predictions: %d rows (%d requests)", predicted.size, model.requests)
+    return replace(dataset, columns={**dataset.columns, column: predicted}, predicted_label=column)
+
+
 def _analyze(config_dir: Path, data_dir: Path, output_dir: Path) -> None:
     config = parse_analysis_config(_read_config(config_dir))
     logger.info("Analysis config: %s", config.model_dump_json(exclude_none=True))
     check_supported(config)
+    needs = model_needs(config)
     dataset = load_dataset(config, data_dir)
     logger.info("Dataset: %d rows, columns %s", dataset.rows, list(dataset.columns))
     analysis: dict[str, Any] = {"version": config.version or ANALYSIS_VERSION}
-    analysis.update(bias_sections(config, dataset))
     output_dir.mkdir(parents=True, exist_ok=True)
+    if not needs:
+        analysis.update(bias_sections(config, dataset))
+    else:
+        what = needs[0]
+        with open_model(config.predictor, what=what, dataset_type=config.dataset_type) as model:
+            if dataset.predicted_label is None and config.methods.post_training_bias is not None:
+                dataset = _with_predictions(config, dataset, model)
+            analysis.update(bias_sections(config, dataset))
+            found = explanations(config, dataset, model, output_dir)
+        if found:
+            analysis["explanations"] = found
     (output_dir / ANALYSIS_FILE).write_text(json.dumps(analysis, indent=2), encoding="utf-8")
     logger.info("Wrote %s", output_dir / ANALYSIS_FILE)
     if config.methods.report is not None:
