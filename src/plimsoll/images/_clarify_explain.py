@@ -8,8 +8,11 @@ expected_value}) and ``explanations.pdp`` (a list, one entry per feature); with
 record, columns ``<feature>_<label>``, led by the join ID column when there is one), and a
 baseline the job computed (K-means, no ``baseline`` given) to ``explanations_shap/baseline.csv``.
 
-Not supported yet (refused with a clear message): text and image explainability, and a
-baseline given as an S3 URI or an object.
+With ``shap.text_config`` the text features are explained unit by unit
+(:mod:`._clarify_text`) and the local values go to ``explanations_shap/out.jsonl`` instead.
+
+Not supported yet (refused with a clear message): image explainability, and a baseline given
+as an S3 URI or an object.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from plimsoll.engines.shap import (
 from plimsoll.errors import ValidationError
 from plimsoll.images._clarify_dataset import Dataset, column_name
 from plimsoll.images._clarify_model import ModelClient
+from plimsoll.images._clarify_text import explain_text
 
 __all__ = ["SHAP_DIR", "explanations", "feature_columns", "feature_matrix"]
 
@@ -41,6 +45,7 @@ logger = logging.getLogger("analyzer")
 
 SHAP_DIR = "explanations_shap"
 LOCAL_VALUES_FILE = "out.csv"
+TEXT_LOCAL_VALUES_FILE = "out.jsonl"
 BASELINE_FILE = "baseline.csv"
 
 
@@ -115,11 +120,11 @@ def _shap(
     config: AnalysisConfig, shap: ShapMethod, dataset: Dataset, model: ModelClient,
     output_dir: Path,
 ) -> dict[str, Any]:  # fmt: skip
-    if shap.text_config is not None or shap.image_config is not None:
-        raise ValidationError(
-            "Text and image explainability are not supported by this Plimsoll version yet"
-        )
+    if shap.image_config is not None:
+        raise ValidationError("Image explainability is not supported by this Plimsoll version yet")
     data, names = feature_matrix(config, dataset)
+    if shap.text_config is not None:
+        return _text_shap(config, shap, dataset, data, names, model, output_dir)
     baseline, computed = _baseline(shap, data, names)
     explain = None
     if shap.features_to_explain is not None:
@@ -151,6 +156,27 @@ def _shap(
         csv.writer(buffer, lineterminator="\n").writerows(np.asarray(baseline).tolist())
         _write_csv(folder / BASELINE_FILE, buffer.getvalue())
     return section
+
+
+def _text_shap(
+    config: AnalysisConfig, shap: ShapMethod, dataset: Dataset, data: np.ndarray,
+    names: list[str], model: ModelClient, output_dir: Path,
+) -> dict[str, Any]:  # fmt: skip
+    """Text features explained unit by unit (:mod:`._clarify_text`); locals to out.jsonl."""
+    ids, id_column = None, None
+    if config.joinsource_name_or_index is not None:
+        id_column = column_name(
+            list(dataset.columns), config.joinsource_name_or_index, "joinsource"
+        )
+        ids = dataset.columns[id_column].tolist()
+    headers = config.predictor.label_headers if config.predictor else None
+    result = explain_text(
+        shap, data, names, lambda rows: model.scores(rows, names),
+        label_headers=[str(h) for h in headers] if headers else None, ids=ids, id_column=id_column,
+    )  # fmt: skip
+    if shap.save_local_shap_values:
+        _write_csv(output_dir / SHAP_DIR / TEXT_LOCAL_VALUES_FILE, result.to_jsonl())
+    return result.section
 
 
 def explanations(
