@@ -47,6 +47,7 @@ bench: install
 	cd benchmarks && ../$(BIN)/python bench_staging.py
 	cd benchmarks && ../$(BIN)/python bench_serving.py
 	cd benchmarks && ../$(BIN)/python bench_model_monitor.py
+	cd benchmarks && ../$(BIN)/python bench_clarify.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
