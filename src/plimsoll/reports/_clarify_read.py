@@ -60,6 +60,8 @@ class ShapLabel:
     label: str
     expected_value: float
     values: tuple[tuple[str, float], ...]
+    text: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    """``global_top_shap_text``: per text feature, its top units by magnitude."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,20 +134,29 @@ def _explanations(analysis: Mapping[str, Any]) -> Mapping[str, Any]:
     return _mapping(analysis.get("explanations"))
 
 
+def _by_magnitude(raw: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
+    return tuple(
+        sorted(
+            ((str(name), to_float(value)) for name, value in raw.items()),
+            key=lambda item: (-abs(item[1]) if item[1] == item[1] else 0.0, item[0]),
+        )
+    )
+
+
 def read_shap(analysis: Mapping[str, Any]) -> tuple[ShapLabel, ...]:
     """``explanations.kernel_shap`` per label, values sorted by |value| then name."""
     labels: list[ShapLabel] = []
     for label, entry in _mapping(_explanations(analysis).get("kernel_shap")).items():
-        raw = _mapping(_mapping(entry).get("global_shap_values"))
-        values = sorted(
-            ((str(name), to_float(value)) for name, value in raw.items()),
-            key=lambda item: (-abs(item[1]) if item[1] == item[1] else 0.0, item[0]),
-        )
+        text = _mapping(_mapping(entry).get("global_top_shap_text"))
         labels.append(
             ShapLabel(
                 label=str(label),
                 expected_value=to_float(_mapping(entry).get("expected_value")),
-                values=tuple(values),
+                values=_by_magnitude(_mapping(_mapping(entry).get("global_shap_values"))),
+                text=tuple(
+                    (str(feature), _by_magnitude(_mapping(units)))
+                    for feature, units in sorted(text.items())
+                ),
             )
         )
     return tuple(labels)

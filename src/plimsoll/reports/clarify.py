@@ -168,8 +168,10 @@ def _shap_blocks(labels: Sequence[ShapLabel]) -> list[Block]:
     for shap in labels:
         blocks.append(Heading(f"Output {shap.label}", 3))
         blocks.append(Paragraph(f"Expected value: {_exact(shap.expected_value)}."))
+        blocks += _text_blocks(shap)
         if not shap.values:
-            blocks.append(Paragraph("No global SHAP values.", muted=True))
+            if not shap.text:
+                blocks.append(Paragraph("No global SHAP values.", muted=True))
             continue
         blocks.append(
             Table(
@@ -189,6 +191,31 @@ def _shap_blocks(labels: Sequence[ShapLabel]) -> list[Block]:
             f'analysis["explanations"]["kernel_shap"][{json.dumps(shap.label)}]\n'
         )
         blocks.append(Chart(signed_bar_chart(chart_title, bars, "SHAP value"), chart_title, code))
+    return blocks
+
+
+def _text_blocks(shap: ShapLabel) -> list[Block]:
+    """``global_top_shap_text``: the top text units of each text feature, table and chart."""
+    blocks: list[Block] = []
+    for feature, units in shap.text:
+        title = f"Top text units of {feature}: {shap.label}"
+        blocks.append(
+            Table(
+                ["Unit", "Aggregated SHAP value"],
+                [[unit, _exact(value)] for unit, value in units],
+                numeric=frozenset({1}),
+            )
+        )
+        bars = [
+            Bar(unit, value) if math.isfinite(value) else Bar(unit, value, fmt_number(value))
+            for unit, value in units[:TOP_SHAP]
+        ]
+        code = (
+            f"# Top text units of {feature}\n"
+            f'analysis["explanations"]["kernel_shap"][{json.dumps(shap.label)}]'
+            f'["global_top_shap_text"][{json.dumps(feature)}]\n'
+        )
+        blocks.append(Chart(signed_bar_chart(title, bars, "SHAP value"), title, code))
     return blocks
 
 

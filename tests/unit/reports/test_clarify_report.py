@@ -286,3 +286,20 @@ def test_notebook_markdown_escapes_pipes_and_html() -> None:
         "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"
     )
     assert "| a\\|b&lt;i&gt; |" in markdown and "<i>" not in markdown
+
+
+def test_text_units_get_a_table_and_a_chart_per_text_feature() -> None:
+    doc = analysis()
+    doc["explanations"]["kernel_shap"] = {
+        "label0": {
+            "global_shap_values": {},
+            "expected_value": 0.1,
+            "global_top_shap_text": {"review": {"love": 0.9, "the": 0.0, "bad": -0.6}},
+        }
+    }
+    html = render_clarify_report(doc)
+    page = parse(html)
+    table = _table_with(page, "Unit")
+    assert [row[0] for row in table[1:]] == ["love", "bad", "the"]
+    assert "Top text units of review: label0" in page.svg_titles
+    assert "No global SHAP values." not in html
