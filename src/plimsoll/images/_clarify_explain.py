@@ -11,8 +11,11 @@ baseline the job computed (K-means, no ``baseline`` given) to ``explanations_sha
 With ``shap.text_config`` the text features are explained unit by unit
 (:mod:`._clarify_text`) and the local values go to ``explanations_shap/out.jsonl`` instead.
 
-Not supported yet (refused with a clear message): image explainability, and a baseline given
-as an S3 URI or an object.
+With ``shap.image_config`` (dataset_type ``application/x-image``) each image is explained
+superpixel by superpixel (:mod:`._clarify_vision`), heat maps going to ``explanations_shap/``.
+
+Not supported yet (refused with a clear message): OBJECT_DETECTION image explainability, and
+a baseline given as an S3 URI or an object.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from plimsoll.errors import ValidationError
 from plimsoll.images._clarify_dataset import Dataset, column_name
 from plimsoll.images._clarify_model import ModelClient
 from plimsoll.images._clarify_text import explain_text
+from plimsoll.images._clarify_vision import IMAGE_DATASET_TYPE, explain_images
 
 __all__ = ["SHAP_DIR", "explanations", "feature_columns", "feature_matrix"]
 
@@ -120,8 +124,8 @@ def _shap(
     config: AnalysisConfig, shap: ShapMethod, dataset: Dataset, model: ModelClient,
     output_dir: Path,
 ) -> dict[str, Any]:  # fmt: skip
-    if shap.image_config is not None:
-        raise ValidationError("Image explainability is not supported by this Plimsoll version yet")
+    if shap.image_config is not None or config.dataset_type == IMAGE_DATASET_TYPE:
+        return explain_images(config, shap, dataset, model, output_dir)
     data, names = feature_matrix(config, dataset)
     if shap.text_config is not None:
         return _text_shap(config, shap, dataset, data, names, model, output_dir)

@@ -47,6 +47,7 @@ from plimsoll.images._clarify_bias import bias_sections, check_supported, model_
 from plimsoll.images._clarify_dataset import Dataset, load_dataset
 from plimsoll.images._clarify_explain import explanations, feature_matrix
 from plimsoll.images._clarify_model import ModelClient, open_model
+from plimsoll.images._clarify_vision import IMAGE_DATASET_TYPE, image_dataset
 from plimsoll.reports import render_clarify_notebook, render_clarify_report
 
 logger = logging.getLogger("analyzer")
@@ -111,7 +112,10 @@ def _analyze(config_dir: Path, data_dir: Path, output_dir: Path) -> None:
     logger.info("Analysis config: %s", config.model_dump_json(exclude_none=True))
     check_supported(config)
     needs = model_needs(config)
-    dataset = load_dataset(config, data_dir)
+    if config.dataset_type == IMAGE_DATASET_TYPE:
+        dataset = image_dataset(data_dir)
+    else:
+        dataset = load_dataset(config, data_dir)
     logger.info("Dataset: %d rows, columns %s", dataset.rows, list(dataset.columns))
     analysis: dict[str, Any] = {"version": config.version or ANALYSIS_VERSION}
     output_dir.mkdir(parents=True, exist_ok=True)
