@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,8 @@ import pytest
 from sklearn.datasets import load_iris
 
 from plimsoll.images.clarify import COMPLETED_MESSAGE, run
-from tests.fixtures.server import RunningServer
-from tests.integration._models import iris_model, model_tar, wait_in_service
+from tests.integration._clarify import create_model, serving, unique
+from tests.integration._models import iris_model
 
 HEADERS = ["sl", "sw", "pl", "pw", "group", "setosa"]
 CLASSES = ["setosa", "versicolor", "virginica"]
@@ -38,54 +37,17 @@ def predict_fn(data, model):
 """
 
 
-def _unique(stem: str) -> str:
-    return f"{stem}-{uuid.uuid4().hex[:6]}"
-
-
-def _create_model(boto: Any, folder: Path, name: str, code: str) -> None:
-    tar = model_tar(folder / name, code=code)
-    boto.create_model(
-        ModelName=name,
-        PrimaryContainer={
-            "Image": "sklearn",
-            "ModelDataUrl": str(tar),
-            "Environment": {"SAGEMAKER_PROGRAM": "inference.py"},
-        },
-        ExecutionRoleArn="arn:aws:iam::000000000000:role/test",
-    )
-
-
 @pytest.fixture(scope="module")
 def models(
-    plimsoll_server: RunningServer, boto_sagemaker: Any, tmp_path_factory: pytest.TempPathFactory
+    boto_sagemaker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     """A probability model with a running endpoint, and a model that answers garbage."""
     folder = tmp_path_factory.mktemp("clarify-models")
-    proba, garbage, endpoint = _unique("cl-proba"), _unique("cl-garbage"), _unique("cl-ep")
-    _create_model(boto_sagemaker, folder, proba, PROBA_CODE)
-    _create_model(boto_sagemaker, folder, garbage, GARBAGE_CODE)
-    boto_sagemaker.create_endpoint_config(
-        EndpointConfigName=endpoint,
-        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": proba,
-                             "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
-    )  # fmt: skip
-    boto_sagemaker.create_endpoint(EndpointName=endpoint, EndpointConfigName=endpoint)
-    found = wait_in_service(lambda n: boto_sagemaker.describe_endpoint(EndpointName=n), endpoint)
-    assert found["EndpointStatus"] == "InService", found.get("FailureReason")
-    try:
+    proba, garbage = unique("cl-proba"), unique("cl-garbage")
+    create_model(boto_sagemaker, folder, proba, PROBA_CODE)
+    create_model(boto_sagemaker, folder, garbage, GARBAGE_CODE)
+    with serving(boto_sagemaker, proba, unique("cl-ep")) as endpoint:
         yield {"proba": proba, "garbage": garbage, "endpoint": endpoint}
-    finally:
-        boto_sagemaker.delete_endpoint(EndpointName=endpoint)
-
-
-@pytest.fixture
-def job_env(monkeypatch: pytest.MonkeyPatch, plimsoll_server: RunningServer) -> None:
-    """The environment a Clarify job gets from the platform."""
-    for name in ("AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME"):
-        monkeypatch.setenv(name, plimsoll_server.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
 
 
 def _iris_csv(path: Path, rows: int | None = None) -> np.ndarray:

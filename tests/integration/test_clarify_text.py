@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,7 @@ from typing import Any
 import pytest
 
 from plimsoll.images.clarify import COMPLETED_MESSAGE, run
-from tests.fixtures.server import RunningServer
-from tests.integration._models import model_tar, wait_in_service
+from tests.integration._clarify import create_model, serving, unique
 
 POSITIVE = {"good", "great", "love", "excellent"}
 SENTIMENT_CODE = """
@@ -50,39 +48,11 @@ def _score(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def endpoint(
-    plimsoll_server: RunningServer, boto_sagemaker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    name = f"cl-text-{uuid.uuid4().hex[:6]}"
-    tar = model_tar(tmp_path_factory.mktemp("clarify-text") / name, code=SENTIMENT_CODE)
-    boto_sagemaker.create_model(
-        ModelName=name,
-        PrimaryContainer={"Image": "sklearn", "ModelDataUrl": str(tar),
-                          "Environment": {"SAGEMAKER_PROGRAM": "inference.py"}},
-        ExecutionRoleArn="arn:aws:iam::000000000000:role/test",
-    )  # fmt: skip
-    boto_sagemaker.create_endpoint_config(
-        EndpointConfigName=name,
-        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": name,
-                             "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
-    )  # fmt: skip
-    boto_sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name)
-    found = wait_in_service(lambda n: boto_sagemaker.describe_endpoint(EndpointName=n), name)
-    assert found["EndpointStatus"] == "InService", found.get("FailureReason")
-    try:
-        yield name
-    finally:
-        boto_sagemaker.delete_endpoint(EndpointName=name)
-
-
-@pytest.fixture
-def job_env(monkeypatch: pytest.MonkeyPatch, plimsoll_server: RunningServer) -> None:
-    """The environment a Clarify job gets from the platform."""
-    for name in ("AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME"):
-        monkeypatch.setenv(name, plimsoll_server.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
+def endpoint(boto_sagemaker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    name = unique("cl-text")
+    create_model(boto_sagemaker, tmp_path_factory.mktemp("clarify-text"), name, SENTIMENT_CODE)
+    with serving(boto_sagemaker, name, name) as found:
+        yield found
 
 
 def _config(endpoint: str, text_config: dict[str, Any], **shap: Any) -> dict[str, Any]:
