@@ -69,13 +69,11 @@ def _read(path: Path) -> pa.Table | None:
         return None
 
 
-def _in_window(times: pa.ChunkedArray, window: tuple[datetime, datetime] | None) -> pa.Array | None:
+def _in_window(times: pa.ChunkedArray, window: tuple[datetime, datetime]) -> pa.Array | None:
     """The rows to keep, or None when a time is not in the capture format (record path)."""
     parsed = pc.strptime(times, format=_TIME_FORMAT, unit="s", error_is_null=True)
     if pc.sum(pc.and_(pc.is_null(parsed), pc.is_valid(times))).as_py():
         return None
-    if window is None:
-        return pc.is_valid(pc.fill_null(times, ""))  # all True
     start = pa.scalar(window[0].astimezone(UTC).replace(tzinfo=None), pa.timestamp("s"))
     end = pa.scalar(window[1].astimezone(UTC).replace(tzinfo=None), pa.timestamp("s"))
     inside = pc.and_(pc.greater_equal(parsed, start), pc.less(parsed, end))
@@ -116,10 +114,12 @@ def capture_file_table(
     if parsed is None:
         return None
     records = parsed.num_rows
-    keep = _in_window(pc.struct_field(parsed["eventMetadata"], "inferenceTime"), window)
-    if keep is None:
-        return None
-    kept = parsed.filter(keep)
+    kept = parsed
+    if window is not None:  # like the record reader, no window means no time parsing
+        keep = _in_window(pc.struct_field(parsed["eventMetadata"], "inferenceTime"), window)
+        if keep is None:
+            return None
+        kept = parsed.filter(keep)
     outside = records - kept.num_rows
     if kept.num_rows == 0:
         return FastTable(table=pa.table({}), records_read=records, outside_window=outside)

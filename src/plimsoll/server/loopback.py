@@ -19,10 +19,14 @@ import logging
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from plimsoll.api.wiring import Api
 from plimsoll.errors import InternalError
 from plimsoll.server.app import create_app
+
+if TYPE_CHECKING:
+    import uvicorn
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ class Loopback:
         self._api = api
         self._lock = threading.Lock()
         self._url: str | None = None
-        self._server: object | None = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
 
@@ -85,7 +89,7 @@ class Loopback:
             self._server = self._thread = self._socket = None
             self._url = None
         if server is not None:
-            server.should_exit = True  # type: ignore[attr-defined]
+            server.should_exit = True
         if thread is not None:
             thread.join(timeout=10)
         if sock is not None:

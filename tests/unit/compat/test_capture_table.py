@@ -79,7 +79,8 @@ def test_columns_past_the_baseline_are_numbered(tmp_path: Path) -> None:
     ],
 )
 def test_anything_else_is_left_to_the_record_reader(tmp_path: Path, lines: list[bytes]) -> None:
-    assert capture_file_table(_file(tmp_path, lines), feature_names=NAMES, window=None) is None
+    day = (T - timedelta(hours=1), T + timedelta(days=1))  # a window makes times matter
+    assert capture_file_table(_file(tmp_path, lines), feature_names=NAMES, window=day) is None
 
 
 def test_a_file_entirely_outside_the_window(tmp_path: Path) -> None:
