@@ -215,12 +215,13 @@ class MonitoringService:
     def delete_schedule(self, name: str) -> None:
         """Deletes the schedule and its execution records (running jobs are stopped)."""
         self._store.get_schedule(name)
-        executions, _ = self._store.list_executions(
-            ExecutionQuery(schedule_name=name, max_results=100)
-        )
-        for execution in executions:
-            if execution.status in ACTIVE and execution.processing_job_name:
-                self._executions.stop_job(execution.processing_job_name)
+        for status in ACTIVE:  # at most one runs at a time; never only the newest page
+            running, _ = self._store.list_executions(
+                ExecutionQuery(schedule_name=name, status_equals=status.value, max_results=100)
+            )
+            for execution in running:
+                if execution.processing_job_name:
+                    self._executions.stop_job(execution.processing_job_name)
         self._store.delete_schedule(name)
 
     def list_schedules(self, query: ScheduleQuery) -> tuple[list[ScheduleRecord], str | None]:
