@@ -12,34 +12,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from plimsoll.engines.bias import Stage, bias_report, bias_section
-from plimsoll.images.clarify import COMPLETED_MESSAGE, run
+from plimsoll.images.clarify import COMPLETED_MESSAGE
 from plimsoll.metadata.entities import ClusterSpec, JobStatus, ProcessingJobSpec
 from plimsoll.services.processing import ProcessingService
+from tests.integration._clarify import adult, run_image, write_csv
 from tests.integration._jobs import s3_input, s3_output, unique_name, wait_for
 
 IMAGE = "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0"
 HEADERS = ["age", "sex", "race", "hours", "income", "predicted"]
-
-
-def _adult(rows: int = 300, seed: int = 7) -> dict[str, np.ndarray]:
-    """An adult-like table: int age, categorical sex/race, float hours, 0/1 label and prediction."""
-    rng = np.random.default_rng(seed)
-    sex = rng.choice(np.array(["Male", "Female"], dtype=object), rows, p=[0.65, 0.35])
-    race = rng.choice(np.array(["White", "Black", "Other"], dtype=object), rows)
-    age = rng.integers(18, 80, rows)
-    hours = np.round(rng.normal(40, 10, rows), 1)
-    p = 0.15 + 0.2 * (sex == "Male") + 0.004 * (age - 18)
-    income = (rng.random(rows) < p).astype(np.int64)
-    predicted = np.where(rng.random(rows) < 0.8, income, 1 - income)
-    return {"age": age, "sex": sex, "race": race, "hours": hours, "income": income,
-            "predicted": predicted}  # fmt: skip
-
-
-def _csv(columns: dict[str, np.ndarray], path: Path, header: bool) -> None:
-    lines = [",".join(columns)] if header else []
-    lines += [",".join(str(v) for v in row) for row in zip(*columns.values(), strict=True)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
 
 
 def _config(**overrides: Any) -> dict[str, Any]:
@@ -59,16 +39,6 @@ def _config(**overrides: Any) -> dict[str, Any]:
     return config
 
 
-def _run(tmp_path: Path, config: dict[str, Any]) -> tuple[int, str, dict[str, Any] | None]:
-    config_dir = tmp_path / "config"
-    config_dir.mkdir(exist_ok=True)
-    (config_dir / "analysis_config.json").write_text(json.dumps(config))
-    output, message = tmp_path / "output", tmp_path / "message"
-    code = run(config_dir, tmp_path / "data", output, message)
-    analysis = output / "analysis.json"
-    return code, message.read_text(), json.loads(analysis.read_text()) if code == 0 else None
-
-
 def _expected_pre(columns: dict[str, np.ndarray], facet_values: list[Any] | None) -> dict:
     results = bias_report(
         facet=columns["sex"], facet_values_or_threshold=facet_values, label=columns["income"],
@@ -85,9 +55,9 @@ def _expected_pre(columns: dict[str, np.ndarray], facet_values: list[Any] | None
 def test_csv_pre_training_equals_the_engine_on_the_same_columns(
     tmp_path: Path, header_row: bool
 ) -> None:
-    columns = _adult()
-    _csv(columns, tmp_path / "data" / "train.csv", header=header_row)
-    code, message, analysis = _run(tmp_path, _config())
+    columns = adult()
+    write_csv(columns, tmp_path / "data" / "train.csv", header=header_row)
+    code, message, analysis = run_image(tmp_path, _config())
     assert (code, message) == (0, COMPLETED_MESSAGE)
     assert analysis is not None and set(analysis) == {"version", "pre_training_bias_metrics"}
     assert analysis["version"] == "1.0"
@@ -104,11 +74,11 @@ def test_csv_pre_training_equals_the_engine_on_the_same_columns(
 
 
 def test_csv_with_its_own_header_row_and_no_headers_key(tmp_path: Path) -> None:
-    columns = _adult()
-    _csv(columns, tmp_path / "data" / "part-0.csv", header=True)
+    columns = adult()
+    write_csv(columns, tmp_path / "data" / "part-0.csv", header=True)
     config = _config(label=4, facet=[{"name_or_index": 1}])  # indices, one-vs-all
     del config["headers"]
-    code, message, analysis = _run(tmp_path, config)
+    code, message, analysis = run_image(tmp_path, config)
     assert code == 0, message
     assert analysis is not None
     section = analysis["pre_training_bias_metrics"]
@@ -120,7 +90,7 @@ def test_csv_with_its_own_header_row_and_no_headers_key(tmp_path: Path) -> None:
 
 
 def test_jsonlines_with_a_features_array(tmp_path: Path) -> None:
-    columns = _adult()
+    columns = adult()
     features = ["age", "sex", "race", "hours"]
     data = tmp_path / "data"
     data.mkdir()
@@ -130,21 +100,21 @@ def test_jsonlines_with_a_features_array(tmp_path: Path) -> None:
             fh.write(json.dumps({"features": list(row), "label": label}) + "\n")
     config = _config(dataset_type="application/jsonlines", features="features", label="label",
                      headers=[*features, "income"])  # fmt: skip
-    code, message, analysis = _run(tmp_path, config)
+    code, message, analysis = run_image(tmp_path, config)
     assert code == 0, message
     assert analysis is not None
     assert analysis["pre_training_bias_metrics"] == _expected_pre(columns, ["Female"])
 
 
 def test_parquet_pre_and_post_training_with_a_predicted_label_column(tmp_path: Path) -> None:
-    columns = _adult()
+    columns = adult()
     (tmp_path / "data").mkdir()
     pq.write_table(pa.table(dict(columns)), tmp_path / "data" / "train.parquet")
     config = _config(dataset_type="application/x-parquet", predicted_label="predicted",
                      excluded_columns=["race"])  # fmt: skip
     del config["headers"]
     config["methods"]["post_training_bias"] = {"methods": ["DPPL", "DI", "AD", "FT"]}
-    code, message, analysis = _run(tmp_path, config)
+    code, message, analysis = run_image(tmp_path, config)
     assert code == 0, message
     assert analysis is not None
     assert analysis["pre_training_bias_metrics"] == _expected_pre(columns, ["Female"])
@@ -193,7 +163,7 @@ def test_the_specs_worked_example_all_metrics(tmp_path: Path) -> None:
         "methods": {"pre_training_bias": {"methods": "all"},
                     "post_training_bias": {"methods": "all"}},
     }  # fmt: skip
-    code, message, analysis = _run(tmp_path, config)
+    code, message, analysis = run_image(tmp_path, config)
     assert code == 0, message
     assert analysis is not None
     values = {}
@@ -229,10 +199,10 @@ def test_what_needs_a_model_fails_with_a_clear_message(
     test_clarify_model.py for the jobs that can)."""
     for name in ("AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME"):
         monkeypatch.delenv(name, raising=False)
-    _csv(_adult(), tmp_path / "data" / "train.csv", header=False)
+    write_csv(adult(), tmp_path / "data" / "train.csv", header=False)
     config = _config(predictor=predictor)
     config["methods"].update(methods)
-    code, message, _ = _run(tmp_path, config)
+    code, message, _ = run_image(tmp_path, config)
     assert code == 1
     assert message.startswith(f"Error: {text}")
     assert "needs model access: set AWS_ENDPOINT_URL_SAGEMAKER" in message
@@ -240,23 +210,23 @@ def test_what_needs_a_model_fails_with_a_clear_message(
 
 
 def test_a_malformed_config_fails_with_the_validators_message(tmp_path: Path) -> None:
-    _csv(_adult(), tmp_path / "data" / "train.csv", header=False)
-    code, message, _ = _run(tmp_path, _config(dataset_type="text/tsv", facets=[]))
+    write_csv(adult(), tmp_path / "data" / "train.csv", header=False)
+    code, message, _ = run_image(tmp_path, _config(dataset_type="text/tsv", facets=[]))
     assert code == 1
     assert message.startswith("Error: Invalid analysis_config: ")
     assert "dataset_type" in message and "facets" in message
 
 
 def test_a_facet_that_is_not_a_column_fails(tmp_path: Path) -> None:
-    _csv(_adult(), tmp_path / "data" / "train.csv", header=False)
-    code, message, _ = _run(tmp_path, _config(facet=[{"name_or_index": "gender"}]))
+    write_csv(adult(), tmp_path / "data" / "train.csv", header=False)
+    code, message, _ = run_image(tmp_path, _config(facet=[{"name_or_index": "gender"}]))
     assert code == 1
     assert message.startswith("Error: facet 'gender' is not a column of the dataset")
 
 
 def test_the_image_runs_as_a_processing_job(service: ProcessingService, tmp_path: Path) -> None:
-    columns = _adult()
-    _csv(columns, tmp_path / "in" / "data" / "train.csv", header=False)
+    columns = adult()
+    write_csv(columns, tmp_path / "in" / "data" / "train.csv", header=False)
     (tmp_path / "in" / "config").mkdir()
     (tmp_path / "in" / "config" / "analysis_config.json").write_text(json.dumps(_config()))
     out = tmp_path / "out"

@@ -7,7 +7,6 @@ endpoint variables pointing at the session's test server.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
-from plimsoll.images.clarify import COMPLETED_MESSAGE, run
-from tests.integration._clarify import create_model, serving, unique
+from plimsoll.images.clarify import COMPLETED_MESSAGE
+from tests.integration._clarify import create_model, run_image, serving, unique
 from tests.integration._models import iris_model
 
 HEADERS = ["sl", "sw", "pl", "pw", "group", "setosa"]
@@ -62,16 +61,6 @@ def _iris_csv(path: Path, rows: int | None = None) -> np.ndarray:
     return np.asarray(x[index])
 
 
-def _run(tmp_path: Path, config: dict[str, Any]) -> tuple[int, str, dict[str, Any] | None]:
-    config_dir = tmp_path / "config"
-    config_dir.mkdir(exist_ok=True)
-    (config_dir / "analysis_config.json").write_text(json.dumps(config))
-    output, message = tmp_path / "output", tmp_path / "message"
-    code = run(config_dir, tmp_path / "data", output, message)
-    analysis = output / "analysis.json"
-    return code, message.read_text(), json.loads(analysis.read_text()) if code == 0 else None
-
-
 def _bias_config(predictor: dict[str, Any]) -> dict[str, Any]:
     return {
         "dataset_type": "text/csv",
@@ -96,7 +85,9 @@ def test_post_training_bias_from_a_running_endpoint(
     tmp_path: Path, models: dict[str, str], job_env: None
 ) -> None:
     x = _iris_csv(tmp_path / "data" / "iris.csv")
-    code, message, analysis = _run(tmp_path, _bias_config({"endpoint_name": models["endpoint"]}))
+    code, message, analysis = run_image(
+        tmp_path, _bias_config({"endpoint_name": models["endpoint"]})
+    )
     assert (code, message) == (0, COMPLETED_MESSAGE)
     assert analysis is not None
     predicted = iris_model().predict_proba(x)[:, 0] > 0.5
@@ -116,7 +107,7 @@ def test_post_training_bias_through_a_shadow_endpoint(
     _iris_csv(tmp_path / "data" / "iris.csv")
     predictor = {"model_name": models["proba"], "instance_type": "ml.m5.xlarge",
                  "initial_instance_count": 1}  # fmt: skip
-    code, message, analysis = _run(tmp_path, _bias_config(predictor))
+    code, message, analysis = run_image(tmp_path, _bias_config(predictor))
     assert (code, message) == (0, COMPLETED_MESSAGE)
     assert analysis is not None and set(_metrics(analysis)) == {"DPPL", "DI", "AD"}
     prefix = f"sm-clarify-{models['proba']}"
@@ -143,7 +134,7 @@ def test_shap_and_pdp_on_the_iris_model(
         "predictor": {"endpoint_name": models["endpoint"], "content_type": "text/csv",
                       "accept_type": "text/csv", "label_headers": CLASSES},
     }  # fmt: skip
-    code, message, analysis = _run(tmp_path, config)
+    code, message, analysis = run_image(tmp_path, config)
     assert (code, message) == (0, COMPLETED_MESSAGE)
     assert analysis is not None
     shap = analysis["explanations"]["kernel_shap"]
@@ -174,7 +165,7 @@ def test_a_model_answering_garbage_fails_clearly_and_the_shadow_is_deleted(
     _iris_csv(tmp_path / "data" / "iris.csv", rows=10)
     predictor = {"model_name": models["garbage"], "instance_type": "ml.m5.xlarge",
                  "initial_instance_count": 1}  # fmt: skip
-    code, message, _ = _run(tmp_path, _bias_config(predictor))
+    code, message, _ = run_image(tmp_path, _bias_config(predictor))
     assert code == 1
     assert message.startswith("Error: the model returned 1 text/csv records for 10 records sent")
     assert "garbage" in message
@@ -189,7 +180,31 @@ def test_without_the_endpoint_variables_the_job_says_what_to_set(
     for name in ("AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME"):
         monkeypatch.delenv(name, raising=False)
     _iris_csv(tmp_path / "data" / "iris.csv", rows=10)
-    code, message, _ = _run(tmp_path, _bias_config({"endpoint_name": "anything"}))
+    code, message, _ = run_image(tmp_path, _bias_config({"endpoint_name": "anything"}))
     assert code == 1
     assert message.startswith("Error: Post-training bias without a predicted_label column")
     assert "needs model access: set AWS_ENDPOINT_URL_SAGEMAKER" in message
+
+
+def test_a_baseline_file_gives_what_the_same_rows_inline_give(
+    tmp_path: Path, models: dict[str, str], job_env: None
+) -> None:
+    rows = [[5.8, 3.0, 4.3, 1.3], [6.4, 2.8, 5.6, 2.1]]
+    baseline_file = tmp_path / "baseline" / "rows.csv"
+    baseline_file.parent.mkdir()
+    baseline_file.write_text("sl,sw,pl,pw\n" + "\n".join(",".join(map(str, r)) for r in rows))
+    found = []
+    for name, baseline in (("inline", rows), ("file", f"file://{baseline_file}")):
+        _iris_csv(tmp_path / name / "data" / "iris.csv", rows=5)
+        config = {
+            "dataset_type": "text/csv", "headers": HEADERS, "label": "setosa",
+            "excluded_columns": ["group"],
+            "methods": {"shap": {"baseline": baseline, "num_samples": 14, "seed": 3}},
+            "predictor": {"endpoint_name": models["endpoint"], "content_type": "text/csv",
+                          "accept_type": "text/csv", "label_headers": CLASSES},
+        }  # fmt: skip
+        code, message, analysis = run_image(tmp_path / name, config)
+        assert (code, message) == (0, COMPLETED_MESSAGE)
+        found.append(analysis)
+    assert found[0] == found[1]
+    assert found[0] is not None and list(found[0]["explanations"]["kernel_shap"]) == CLASSES

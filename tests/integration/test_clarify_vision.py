@@ -116,11 +116,3 @@ def test_left_half_segments_carry_the_attribution(
         assert (painted[top][:, 0] > painted[top][:, 2] + 50).all()  # painted red
         dummy = np.isin(segments, [s for s in left if left[s] == 0])
         assert np.ptp(painted[dummy], axis=1).max(initial=0) <= 1  # left grey
-
-
-def test_object_detection_is_refused(tmp_path: Path, endpoint: str, job_env: None) -> None:
-    code, message, output, _ = _run(tmp_path, _config(endpoint, "OBJECT_DETECTION"))
-    assert code == 1
-    assert message.startswith("Error:")
-    assert "OBJECT_DETECTION" in message and "not supported" in message
-    assert not (output / "analysis.json").exists()

@@ -7,12 +7,13 @@ CDDL/CDDPL and, for the flip test, every column except the facet, the label and 
 label. The sections are keyed ``pre_training_bias_metrics`` and ``post_training_bias_metrics``,
 and each facet is keyed by its column name (an index in the config is resolved to the name).
 
-Post-training bias without a ``predicted_label`` column uses the model's predictions, which
-the image adds to the dataset before calling :func:`bias_sections` (see
-:func:`model_needs`); asymmetric Shapley values and separate prediction files are refused by
-:func:`check_supported`.
-``excluded_columns`` and ``joinsource_name_or_index`` are left out of the flip-test features,
-since the container never sends them to the model.
+Post-training bias without a ``predicted_label`` column (in the dataset or in a predicted-label
+file) uses the model's predictions, which the image adds to the dataset before calling
+:func:`bias_sections` (see :func:`model_needs`); asymmetric Shapley values (time series) are
+refused by :func:`check_supported`.
+``excluded_columns``, ``joinsource_name_or_index`` and the columns of the facet and
+predicted-label files are left out of the flip-test features, since the container never sends
+them to the model.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def model_needs(config: AnalysisConfig) -> list[str]:
     """What in the config needs model access (empty: the job never calls a model)."""
     methods = config.methods
     needs = []
-    if methods.post_training_bias is not None and config.predicted_label is None:
+    predicted = config.predicted_label is not None or config.predicted_label_dataset_uri
+    if methods.post_training_bias is not None and not predicted:
         needs.append("Post-training bias without a predicted_label column in the dataset")
     if methods.shap is not None:
         needs.append("The shap method (Kernel SHAP explainability)")
@@ -52,34 +54,29 @@ def check_supported(config: AnalysisConfig) -> None:
         raise ValidationError(
             "The asymmetric_shapley_value method is not supported by this Plimsoll version yet"
         )
-    if config.predicted_label_dataset_uri is not None:
-        raise ValidationError(
-            "predicted_label_dataset_uri (predictions in a separate dataset) is not "
-            "supported by this Plimsoll version yet; put a predicted_label column in the data"
-        )
     bias = methods.pre_training_bias is not None or methods.post_training_bias is not None
     if not bias and methods.shap is None and methods.pdp is None:
         raise ValidationError("No analysis method requested: methods has no bias, shap or pdp")
-    unsupported = {
-        "dataset_uri": config.dataset_uri,
-        "facet_dataset_uri": config.facet_dataset_uri,
-        "segment_config": config.segment_config,
-        "time_series_data_config": config.time_series_data_config,
-    }
-    for key, value in unsupported.items():
-        if value is not None:
-            raise ValidationError(f"{key} is not supported by this Plimsoll version yet")
+    if config.time_series_data_config is not None:
+        raise ValidationError(
+            "time_series_data_config is not supported by this Plimsoll version yet"
+        )
+    side = config.facet_dataset_uri or config.predicted_label_dataset_uri
+    if side and config.dataset_type != "text/csv":
+        raise ValidationError(
+            "facet_dataset_uri and predicted_label_dataset_uri need dataset_type text/csv"
+        )
     if bias and not config.facet:
         raise ValidationError("Bias analysis needs at least one facet in the config")
     if bias and (config.label is None or not config.label_values_or_threshold):
         raise ValidationError("Bias analysis needs label and label_values_or_threshold")
 
 
-def _excluded(config: AnalysisConfig, names: list[str]) -> set[str]:
+def _excluded(config: AnalysisConfig, dataset: Dataset, names: list[str]) -> set[str]:
     refs: list[str | int] = list(config.excluded_columns or [])
     if config.joinsource_name_or_index is not None:
         refs.append(config.joinsource_name_or_index)
-    return {column_name(names, ref, "excluded column") for ref in refs}
+    return {column_name(names, ref, "excluded column") for ref in refs} | dataset.side_columns
 
 
 def _section(
@@ -94,7 +91,11 @@ def _section(
         group = dataset.columns[column_name(names, config.group_variable, "group_variable")]
     predicted_name = dataset.predicted_label if stage is Stage.POST_TRAINING else None
     predicted = dataset.columns[predicted_name] if predicted_name is not None else None
-    skip = _excluded(config, names) | {label} | ({predicted_name} if predicted_name else set())
+    skip = (
+        _excluded(config, dataset, names)
+        | {label}
+        | ({predicted_name} if predicted_name else set())
+    )
     facets: dict[str, tuple[FacetResult, ...]] = {}
     for facet in config.facet or ():
         facet_name = column_name(names, facet.name_or_index, "facet")

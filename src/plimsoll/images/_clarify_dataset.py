@@ -13,11 +13,19 @@ spec clarify.md §1.2:
   at the ``predicted_label`` path; the columns are named from ``headers`` (features first,
   then the label name, then the predicted-label name), else ``column_i`` and the path text.
   Without ``features`` each record is a flat object whose keys are the columns.
+* ``application/json``: each file is one JSON document; ``features`` is a JMESPath that
+  yields the list of feature rows (e.g. ``data.features`` or ``[*].features``), and ``label``
+  and ``predicted_label`` are JMESPaths that yield one value per row. Columns are named as
+  for JSON Lines.
 * ``application/x-parquet``: the file's own column names.
 
 Column types are inferred the way pandas does for the container (ints, floats, bools, text),
-because the bias engine's grouping rules depend on them (spec §2.1). Paths are a documented
-subset of JMESPath: dotted names and ``[index]`` steps.
+because the bias engine's grouping rules depend on them (spec §2.1). Paths are JMESPath
+(the ``jmespath`` package); the common dotted-name and ``[index]`` paths take a fast path that
+gives the same values.
+
+A :class:`Dataset` may also hold *side* columns, joined in from the facet or predicted-label
+files (:mod:`._clarify_sides`): they are analysed but never sent to the model.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jmespath
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -39,10 +48,11 @@ import pyarrow.parquet as pq
 from plimsoll.compat.clarify_analysis_config import AnalysisConfig
 from plimsoll.errors import ValidationError
 
-__all__ = ["Dataset", "column_name", "load_dataset"]
+__all__ = ["Dataset", "baseline_rows", "column_name", "csv_columns", "load_dataset"]
 
 Column = npt.NDArray[Any]
 _PATH_STEP = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
+_SIMPLE_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[-?\d+\])*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +62,7 @@ class Dataset:
     columns: dict[str, Column]
     label: str | None
     predicted_label: str | None
+    side_columns: frozenset[str] = frozenset()
 
     @property
     def rows(self) -> int:
@@ -112,7 +123,17 @@ def _csv_table(path: Path, headers: list[str] | None) -> pa.Table:
     return pacsv.read_csv(io.BytesIO(raw), read_options=options)
 
 
+def _search(path: str, document: Any) -> Any:
+    """JMESPath ``path`` in ``document``, with a clear error for a malformed path."""
+    try:
+        return jmespath.search(path, document)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ValidationError(f"{path!r} is not a valid JMESPath expression: {exc}") from None
+
+
 def _path_value(record: Any, path: str) -> Any:
+    if not _SIMPLE_PATH.fullmatch(path):
+        return _search(path, record)
     value = record
     for name, index in _PATH_STEP.findall(path):
         if name:
@@ -135,23 +156,67 @@ def _jsonl_records(path: Path) -> list[Any]:
     return records
 
 
+def _named_rows(
+    rows: list[Any], labels: list[tuple[Any, list[Any]]], config: AnalysisConfig
+) -> pa.Table:
+    """Feature rows plus (path, values) label columns, named from ``headers`` (spec §1.2)."""
+    if not all(isinstance(row, list) for row in rows):
+        raise ValidationError(f"features path {config.features!r} does not give a list per record")
+    width = len(rows[0]) if rows else 0
+    if any(len(row) != width for row in rows):
+        raise ValidationError(
+            f"features path {config.features!r} gives rows of different lengths "
+            f"{sorted({len(row) for row in rows})}"
+        )
+    headers = config.headers or []
+    names = headers[:width] if len(headers) >= width else [f"column_{i}" for i in range(width)]
+    data: dict[str, list[Any]] = {n: [row[i] for row in rows] for i, n in enumerate(names)}
+    extra = iter(headers[width:])
+    for path, values in labels:
+        data[next(extra, str(path))] = values
+    return pa.table(data)
+
+
 def _jsonl_table(records: list[Any], config: AnalysisConfig) -> pa.Table:
     if config.features is None:
         if not all(isinstance(r, dict) for r in records):
             raise ValidationError("JSON Lines records must be objects when `features` is not set")
         return pa.Table.from_pylist(records)
     rows = [_path_value(r, config.features) for r in records]
-    if not all(isinstance(row, list) for row in rows):
-        raise ValidationError(f"features path {config.features!r} does not give a list")
-    width = len(rows[0]) if rows else 0
-    headers = config.headers or []
-    names = headers[:width] if len(headers) >= width else [f"column_{i}" for i in range(width)]
-    data: dict[str, list[Any]] = {n: [row[i] for row in rows] for i, n in enumerate(names)}
-    extra = iter(headers[width:])
-    for path in (config.label, config.predicted_label):
-        if path is not None:
-            data[next(extra, str(path))] = [_path_value(r, str(path)) for r in records]
-    return pa.table(data)
+    labels = [
+        (path, [_path_value(r, str(path)) for r in records])
+        for path in (config.label, config.predicted_label)
+        if path is not None
+    ]
+    return _named_rows(rows, labels, config)
+
+
+def _json_table(path: Path, config: AnalysisConfig) -> pa.Table:
+    """One JSON document: ``features`` yields every row, the label paths one value per row."""
+    if config.features is None:
+        raise ValidationError("features (a JMESPath to the feature rows) is required for JSON")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValidationError(f"{path.name} is not a JSON document: {exc}") from None
+    rows = _search(config.features, document)
+    if not isinstance(rows, list):
+        raise ValidationError(f"features path {config.features!r} does not give a list of rows")
+    labels = []
+    for key in (config.label, config.predicted_label):
+        if key is None:
+            continue
+        values = _search(str(key), document)
+        if not isinstance(values, list) or len(values) != len(rows):
+            got = (
+                f"{len(values)} values" if isinstance(values, list) else repr(type(values).__name__)
+            )
+            raise ValidationError(
+                f"{path.name}: path {key!r} must give one value per row ({len(rows)} rows), "
+                f"got {got}"
+            )
+        labels.append((key, values))
+    return _named_rows(rows, labels, config)
 
 
 def _to_numpy(column: pa.ChunkedArray) -> Column:
@@ -171,14 +236,53 @@ def _read_table(config: AnalysisConfig, files: list[Path]) -> pa.Table:
             tables.append(_csv_table(path, config.headers))
         elif kind == "application/jsonlines":
             tables.append(_jsonl_table(_jsonl_records(path), config))
+        elif kind == "application/json":
+            tables.append(_json_table(path, config))
         elif kind == "application/x-parquet":
             tables.append(pq.read_table(path))
         else:
             raise ValidationError(
                 f"dataset_type {kind!r} is not supported by this Plimsoll version of the "
-                "Clarify image (supported: text/csv, application/jsonlines, application/x-parquet)"
+                "Clarify image (supported: text/csv, application/jsonlines, application/json, "
+                "application/x-parquet, application/x-image)"
             )
     return pa.concat_tables(tables, promote_options="permissive")
+
+
+def csv_columns(data: Path, headers: list[str] | None) -> dict[str, Column]:
+    """Every CSV file under ``data`` as named columns, with the main dataset's header rule."""
+    table = pa.concat_tables(
+        [_csv_table(path, headers) for path in _files(data)], promote_options="permissive"
+    )
+    return {name: _to_numpy(table.column(name)) for name in table.column_names}
+
+
+def baseline_rows(data: Path, config: AnalysisConfig, width: int) -> list[list[Any]]:
+    """SHAP baseline rows from a file (spec §3.2): feature values only, in the dataset's format.
+
+    CSV rows without the label (a first row of names is a header and is dropped); JSON Lines
+    records give their ``features`` path, or are the row themselves.
+    """
+    rows: list[list[Any]] = []
+    for path in _files(data):
+        if config.dataset_type == "application/jsonlines":
+            for record in _jsonl_records(path):
+                row = _path_value(record, config.features) if config.features else record
+                rows.append(row if isinstance(row, list) else [row])
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = [r for r in csv.reader(io.StringIO(text)) if r]
+        if found and not all(_is_number(f) for f in found[0]) and len(found) > 1:
+            found = found[1:]  # a header row
+        rows += [[float(f) if _is_number(f) else f for f in r] for r in found]
+    if not rows:
+        raise ValidationError(f"The shap baseline at {data} holds no rows")
+    if any(len(r) != width for r in rows):
+        raise ValidationError(
+            f"shap baseline rows must hold the {width} feature values, got rows of "
+            f"{sorted({len(r) for r in rows})}"
+        )
+    return rows
 
 
 def load_dataset(config: AnalysisConfig, data_dir: Path) -> Dataset:
@@ -190,7 +294,8 @@ def load_dataset(config: AnalysisConfig, data_dir: Path) -> Dataset:
     if len(set(names)) != len(names):
         raise ValidationError(f"The dataset has duplicate column names: {names}")
     columns = {name: _to_numpy(table.column(name)) for name in names}
-    jsonl_features = config.dataset_type == "application/jsonlines" and config.features
+    json_types = ("application/jsonlines", "application/json")
+    jsonl_features = config.dataset_type in json_types and config.features
     label = predicted = None
     if jsonl_features:  # the label columns were named while the records were read
         width = len(names) - (config.label is not None) - (config.predicted_label is not None)
@@ -200,6 +305,6 @@ def load_dataset(config: AnalysisConfig, data_dir: Path) -> Dataset:
     else:
         if config.label is not None:
             label = column_name(names, config.label, "label")
-        if config.predicted_label is not None:
+        if config.predicted_label is not None and config.predicted_label_dataset_uri is None:
             predicted = column_name(names, config.predicted_label, "predicted_label")
     return Dataset(columns=columns, label=label, predicted_label=predicted)

@@ -14,8 +14,8 @@ With ``shap.text_config`` the text features are explained unit by unit
 With ``shap.image_config`` (dataset_type ``application/x-image``) each image is explained
 superpixel by superpixel (:mod:`._clarify_vision`), heat maps going to ``explanations_shap/``.
 
-Not supported yet (refused with a clear message): OBJECT_DETECTION image explainability, and
-a baseline given as an S3 URI or an object.
+A ``baseline`` given as a URI has been read into rows by the image before this module runs;
+a baseline given as an object is refused with a clear message.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def feature_columns(config: AnalysisConfig, dataset: Dataset) -> list[str]:
         refs.append(config.joinsource_name_or_index)
     skip = {column_name(names, ref, "excluded column") for ref in refs}
     skip |= {n for n in (dataset.label, dataset.predicted_label) if n is not None}
+    skip |= dataset.side_columns
     features = [n for n in names if n not in skip]
     if not features:
         raise ValidationError("The dataset has no feature columns to send to the model")
@@ -82,8 +83,8 @@ def _baseline(shap: ShapMethod, data: np.ndarray, names: list[str]) -> tuple[np.
         return resolve_baseline(data, num_clusters=shap.num_clusters, seed=shap.seed or 0), True
     if isinstance(shap.baseline, str) or isinstance(shap.baseline, dict):
         raise ValidationError(
-            "shap baseline as an S3 URI or an object is not supported by this Plimsoll version "
-            "yet; give the baseline rows inline"
+            "shap baseline as an object is not supported by this Plimsoll version yet; give "
+            "the baseline rows inline or as a file URI"
         )
     rows: list[list[Any]] = []
     for row in shap.baseline:

@@ -52,6 +52,7 @@ from plimsoll.images._clarify_payload import (
 __all__ = [
     "ENDPOINT_VARIABLES",
     "ModelClient",
+    "client_error",
     "open_model",
     "require_model_access",
     "shadow_endpoint_name",
@@ -86,7 +87,7 @@ def shadow_endpoint_name(model_name: str, prefix: str | None) -> str:
     return f"{head}-{suffix}"
 
 
-def _client_error(action: str, exc: Exception) -> PlimsollError:
+def client_error(action: str, exc: Exception) -> PlimsollError:
     response = getattr(exc, "response", None) or {}
     error = response.get("Error", {})
     if error.get("Code") == "ModelError":
@@ -164,7 +165,7 @@ class ModelClient:
             )  # fmt: skip
             body = response["Body"].read()
         except (ClientError, BotoCoreError) as exc:
-            raise _client_error(f"InvokeEndpoint {self.endpoint_name}", exc) from None
+            raise client_error(f"InvokeEndpoint {self.endpoint_name}", exc) from None
         self.requests += 1
         returned = str(response.get("ContentType") or self._accept).split(";")[0].strip()
         if returned != self._accept and not returned.startswith("*/"):
@@ -281,7 +282,7 @@ def _create_shadow(control: Any, name: str, predictor: Predictor, created: list[
                 )
             time.sleep(_POLL_SECONDS)
     except (ClientError, BotoCoreError) as exc:
-        raise _client_error(f"Creating shadow endpoint {name}", exc) from None
+        raise client_error(f"Creating shadow endpoint {name}", exc) from None
 
 
 def _delete_shadow(control: Any, name: str, created: list[str]) -> None:

@@ -2,8 +2,9 @@
 
 With ``dataset_type`` ``application/x-image`` the data input holds image files (``.jpg``,
 ``.jpeg``, ``.png``, recursively, in name order); :func:`image_dataset` lists them as one
-``image`` column of paths. Only ``image_config.model_type`` ``IMAGE_CLASSIFICATION`` is
-supported; ``OBJECT_DETECTION`` is refused with a clear message.
+``image`` column of paths. This module explains ``image_config.model_type``
+``IMAGE_CLASSIFICATION``; ``OBJECT_DETECTION`` goes to :mod:`._clarify_detection`, which plays
+the same superpixel games per detected object.
 
 Each image is its own Shapley game (spec §3.3): it is decoded to RGB with Pillow and cut into
 SLIC superpixels (``skimage.segmentation.slic``, ``n_segments=num_segments`` (20),
@@ -46,7 +47,20 @@ from plimsoll.images._clarify_dataset import Dataset
 from plimsoll.images._clarify_model import PARALLEL_REQUESTS, ModelClient
 from plimsoll.images._clarify_payload import Payload
 
-__all__ = ["IMAGE_COLUMN", "IMAGE_DATASET_TYPE", "explain_images", "image_dataset"]
+__all__ = [
+    "DEFAULT_ACCEPT",
+    "IMAGE_COLUMN",
+    "IMAGE_DATASET_TYPE",
+    "Image",
+    "baseline_image",
+    "encode_image",
+    "explain_images",
+    "heat_map",
+    "image_dataset",
+    "image_format",
+    "read_image",
+    "superpixels",
+]
 
 logger = logging.getLogger("analyzer")
 
@@ -73,7 +87,7 @@ def image_dataset(data_dir: Path) -> Dataset:
     return Dataset(columns={IMAGE_COLUMN: column}, label=None, predicted_label=None)
 
 
-def _read(path: Path) -> Image:
+def read_image(path: Path) -> Image:
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError
 
@@ -84,7 +98,7 @@ def _read(path: Path) -> Image:
         raise ValidationError(f"{path.name} is not a readable image: {exc}") from None
 
 
-def _encode(image: Image, image_format: str) -> bytes:
+def encode_image(image: Image, image_format: str) -> bytes:
     from PIL import Image as PILImage
 
     buffer = io.BytesIO()
@@ -92,7 +106,7 @@ def _encode(image: Image, image_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def _baseline(shap: ShapMethod, shape: tuple[int, ...]) -> Image:
+def baseline_image(shap: ShapMethod, shape: tuple[int, ...]) -> Image:
     """White noise at the input's size (seeded), or the given image resized (spec §3.2)."""
     given = shap.baseline
     if given is None:
@@ -108,11 +122,21 @@ def _baseline(shap: ShapMethod, shape: tuple[int, ...]) -> Image:
         )
     from PIL import Image as PILImage
 
-    image = PILImage.fromarray(_read(path), "RGB").resize((shape[1], shape[0]))
+    image = PILImage.fromarray(read_image(path), "RGB").resize((shape[1], shape[0]))
     return np.asarray(image, dtype=np.uint8)
 
 
-def _segments(image: Image, shap: ShapMethod) -> NDArray[np.int64]:
+def image_format(content_type: str) -> str:
+    """Pillow's format name for an image ``content_type`` (image/jpeg or image/png)."""
+    if content_type not in _FORMATS:
+        raise ValidationError(
+            f"image explainability sends images as image/jpeg or image/png; the "
+            f"predictor's content_type is {content_type!r}"
+        )
+    return _FORMATS[content_type]
+
+
+def superpixels(image: Image, shap: ShapMethod) -> NDArray[np.int64]:
     from skimage.segmentation import slic
 
     config = shap.image_config
@@ -138,19 +162,15 @@ class _Sender:
     def of(cls, model: ModelClient) -> _Sender:
         predictor = model._predictor  # noqa: SLF001 - see the class docstring
         content = predictor.content_type or DEFAULT_CONTENT_TYPE
-        if content not in _FORMATS:
-            raise ValidationError(
-                f"image explainability sends images as image/jpeg or image/png; the "
-                f"predictor's content_type is {content!r}"
-            )
+        fmt = image_format(content)
         typed = predictor.model_copy(
             update={"content_type": content, "accept_type": predictor.accept_type or DEFAULT_ACCEPT}
         )
         runtime = model._runtime  # noqa: SLF001
-        return cls(ModelClient(runtime, model.endpoint_name, typed, content), _FORMATS[content])
+        return cls(ModelClient(runtime, model.endpoint_name, typed, content), fmt)
 
     def scores(self, images: Sequence[Image]) -> NDArray[np.float64]:
-        bodies = [Payload(_encode(image, self.image_format), 1) for image in images]
+        bodies = [Payload(encode_image(image, self.image_format), 1) for image in images]
         with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
             parts = list(pool.map(self.client._invoke, bodies))  # noqa: SLF001
         rows = []
@@ -185,7 +205,7 @@ def _explain_image(
     return result.shap_values[0], result.base_values[0]
 
 
-def _heat_map(image: Image, segments: NDArray[np.int64], values: NDArray[np.float64]) -> Image:
+def heat_map(image: Image, segments: NDArray[np.int64], values: NDArray[np.float64]) -> Image:
     """The image in grey, positive segments tinted red and negative ones blue."""
     grey = image.astype(np.float64).mean(axis=2, keepdims=True).repeat(3, axis=2)
     top = float(np.abs(values).max())
@@ -207,12 +227,7 @@ def explain_images(
             "image explainability needs dataset_type application/x-image and shap image_config"
         )
     kind = (image_config.model_type or "").upper()
-    if kind == "OBJECT_DETECTION":
-        raise ValidationError(
-            "image_config model_type OBJECT_DETECTION is not supported by this Plimsoll "
-            "version yet; only IMAGE_CLASSIFICATION"
-        )
-    if kind != "IMAGE_CLASSIFICATION":
+    if kind not in ("IMAGE_CLASSIFICATION", "OBJECT_DETECTION"):
         raise ValidationError(
             f"image_config model_type must be IMAGE_CLASSIFICATION or OBJECT_DETECTION, "
             f"got {image_config.model_type!r}"
@@ -225,17 +240,23 @@ def explain_images(
         raise ValidationError("features_to_explain cannot be combined with image_config")
     if IMAGE_COLUMN not in dataset.columns:
         raise ValidationError("the image dataset has no image column")
+    paths = [Path(p) for p in dataset.columns[IMAGE_COLUMN]]
+    root = Path(os.path.commonpath([p.parent for p in paths]))
+    if kind == "OBJECT_DETECTION":
+        from plimsoll.images._clarify_detection import explain_detections  # imports this module
+
+        return explain_detections(config, shap, paths, root, model, output_dir)
     sender = _Sender.of(model)
     settings = KernelShapConfig(
         num_samples=shap.num_samples, use_logit=bool(shap.use_logit), seed=shap.seed
     )
-    paths = [Path(p) for p in dataset.columns[IMAGE_COLUMN]]
-    root = Path(os.path.commonpath([p.parent for p in paths]))
     found = []
     for path in paths:
-        image = _read(path)
-        segments = _segments(image, shap)
-        phi, base = _explain_image(image, segments, _baseline(shap, image.shape), sender, settings)
+        image = read_image(path)
+        segments = superpixels(image, shap)
+        phi, base = _explain_image(
+            image, segments, baseline_image(shap, image.shape), sender, settings
+        )
         found.append((path, image, segments, phi, base))
         logger.info("Explained %s over %d segments", path.name, phi.shape[0])
     headers = config.predictor.label_headers if config.predictor else None
@@ -250,7 +271,7 @@ def explain_images(
             name = path.relative_to(root).as_posix()
             local[name] = {str(s): float(phi[s, k]) for s in range(phi.shape[0])}
             target = folder / f"{path.stem}_{label}.png"
-            target.write_bytes(_encode(_heat_map(image, segments, phi[:, k]), "PNG"))
+            target.write_bytes(encode_image(heat_map(image, segments, phi[:, k]), "PNG"))
         section[label] = {
             "global_shap_values": {},
             "expected_value": float(np.mean([f[4][k] for f in found])),

@@ -5,10 +5,13 @@ It reads SageMaker's container contract only (spec clarify.md §1.1):
 * ``/opt/ml/processing/input/config/analysis_config.json``: validated with
   :func:`plimsoll.compat.clarify_analysis_config.parse_analysis_config`, so a file the real SDK
   writes is accepted unchanged and a malformed one fails with the schema's message;
-* the dataset under ``/opt/ml/processing/input/data`` (:mod:`plimsoll.images._clarify_dataset`);
+* the dataset under ``/opt/ml/processing/input/data`` (:mod:`plimsoll.images._clarify_dataset`),
+  or at ``dataset_uri``, plus the facet and predicted-label files when the config names them
+  (:mod:`._clarify_sides`; URIs are read by :mod:`._clarify_sources`);
 
 and writes ``/opt/ml/processing/output/analysis.json`` with ``version`` and the requested bias
-sections (:mod:`plimsoll.images._clarify_bias`), plus ``<name>.html`` and ``<name>.ipynb`` when
+sections (:mod:`plimsoll.images._clarify_bias`), the same sections per segment with
+``segment_config`` (:mod:`._clarify_segments`), plus ``<name>.html`` and ``<name>.ipynb`` when
 ``methods.report`` asks for a report (no ``.pdf``: there is no renderer in the image).
 
 The exit message goes to ``/opt/ml/output/message`` (the job's ExitMessage or FailureReason):
@@ -29,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -44,9 +48,12 @@ from plimsoll.compat.clarify_analysis_config import (
 from plimsoll.compat.container_paths import MAX_MESSAGE_BYTES, OUTPUT_MESSAGE, PROCESSING_ROOT
 from plimsoll.errors import PlimsollError
 from plimsoll.images._clarify_bias import bias_sections, check_supported, model_needs
-from plimsoll.images._clarify_dataset import Dataset, load_dataset
-from plimsoll.images._clarify_explain import explanations, feature_matrix
+from plimsoll.images._clarify_dataset import Dataset, baseline_rows, load_dataset
+from plimsoll.images._clarify_explain import explanations, feature_columns, feature_matrix
 from plimsoll.images._clarify_model import ModelClient, open_model
+from plimsoll.images._clarify_segments import segment_analysis
+from plimsoll.images._clarify_sides import attach_side_datasets
+from plimsoll.images._clarify_sources import Sources
 from plimsoll.images._clarify_vision import IMAGE_DATASET_TYPE, image_dataset
 from plimsoll.reports import render_clarify_notebook, render_clarify_report
 
@@ -107,29 +114,60 @@ def _with_predictions(config: AnalysisConfig, dataset: Dataset, model: ModelClie
     return replace(dataset, columns={**dataset.columns, column: predicted}, predicted_label=column)
 
 
+def _load(config: AnalysisConfig, data_dir: Path, sources: Sources) -> Dataset:
+    if config.dataset_uri is not None:
+        data_dir = sources.local(config.dataset_uri, "dataset_uri")
+    if config.dataset_type == IMAGE_DATASET_TYPE:
+        return image_dataset(data_dir)
+    return attach_side_datasets(config, load_dataset(config, data_dir), sources)
+
+
+def _inline_baseline(config: AnalysisConfig, dataset: Dataset, sources: Sources) -> AnalysisConfig:
+    """A ``shap.baseline`` URI replaced by its rows (tabular) or a local path (an image)."""
+    shap = config.methods.shap
+    if shap is None or not isinstance(shap.baseline, str):
+        return config
+    path = sources.local(shap.baseline, "shap baseline")
+    if config.dataset_type == IMAGE_DATASET_TYPE:
+        baseline: str | list[Any] = str(path)
+    else:
+        baseline = baseline_rows(path, config, len(feature_columns(config, dataset)))
+    methods = config.methods.model_copy(
+        update={"shap": shap.model_copy(update={"baseline": baseline})}
+    )
+    return config.model_copy(update={"methods": methods})
+
+
+def _bias(config: AnalysisConfig, dataset: Dataset) -> dict[str, Any]:
+    out = bias_sections(config, dataset)
+    if config.segment_config:
+        out["segment_analysis"] = segment_analysis(config, dataset, bias_sections)
+    return out
+
+
 def _analyze(config_dir: Path, data_dir: Path, output_dir: Path) -> None:
     config = parse_analysis_config(_read_config(config_dir))
     logger.info("Analysis config: %s", config.model_dump_json(exclude_none=True))
     check_supported(config)
     needs = model_needs(config)
-    if config.dataset_type == IMAGE_DATASET_TYPE:
-        dataset = image_dataset(data_dir)
-    else:
-        dataset = load_dataset(config, data_dir)
-    logger.info("Dataset: %d rows, columns %s", dataset.rows, list(dataset.columns))
-    analysis: dict[str, Any] = {"version": config.version or ANALYSIS_VERSION}
-    output_dir.mkdir(parents=True, exist_ok=True)
-    if not needs:
-        analysis.update(bias_sections(config, dataset))
-    else:
-        what = needs[0]
-        with open_model(config.predictor, what=what, dataset_type=config.dataset_type) as model:
-            if dataset.predicted_label is None and config.methods.post_training_bias is not None:
-                dataset = _with_predictions(config, dataset, model)
-            analysis.update(bias_sections(config, dataset))
-            found = explanations(config, dataset, model, output_dir)
-        if found:
-            analysis["explanations"] = found
+    with tempfile.TemporaryDirectory(prefix="clarify-sources-") as scratch:
+        sources = Sources(Path(scratch))
+        dataset = _load(config, data_dir, sources)
+        logger.info("Dataset: %d rows, columns %s", dataset.rows, list(dataset.columns))
+        config = _inline_baseline(config, dataset, sources)
+        analysis: dict[str, Any] = {"version": config.version or ANALYSIS_VERSION}
+        output_dir.mkdir(parents=True, exist_ok=True)
+        if not needs:
+            analysis.update(_bias(config, dataset))
+        else:
+            what = needs[0]
+            with open_model(config.predictor, what=what, dataset_type=config.dataset_type) as model:
+                if dataset.predicted_label is None and config.methods.post_training_bias:
+                    dataset = _with_predictions(config, dataset, model)
+                analysis.update(_bias(config, dataset))
+                found = explanations(config, dataset, model, output_dir)
+            if found:
+                analysis["explanations"] = found
     (output_dir / ANALYSIS_FILE).write_text(json.dumps(analysis, indent=2), encoding="utf-8")
     logger.info("Wrote %s", output_dir / ANALYSIS_FILE)
     if config.methods.report is not None:
