@@ -86,11 +86,32 @@ def _is_null(array: npt.NDArray[np.generic]) -> BoolArray:
     return np.zeros(array.size, dtype=bool)
 
 
+def small_int_counts(array: npt.NDArray[np.generic]) -> tuple[int, npt.NDArray[np.intp]] | None:
+    """(minimum, count of each value from it) for an integer column of a small value range.
+
+    A counting pass is several times faster than ``np.unique``'s sort or hash on the label,
+    facet and group columns Clarify sees (a few distinct ints in millions of rows). None for
+    other columns, whose range would make the counts larger than the column.
+    """
+    if array.dtype.kind not in "iu" or array.size == 0:
+        return None
+    low, high = int(array.min()), int(array.max())
+    if high - low > max(1 << 16, 2 * array.size):
+        return None
+    shifted = array.astype(np.int64) - low if low else array
+    return low, np.bincount(np.asarray(shifted, dtype=np.intp), minlength=high - low + 1)
+
+
 def _uniqueness(array: npt.NDArray[np.generic]) -> float:
-    present = array[~_is_null(array)]
+    present = array if array.dtype.kind in "biu" else array[~_is_null(array)]
     if present.size == 0:
         return 0.0
-    distinct = len(set(present.tolist())) if present.dtype.kind == "O" else np.unique(present).size
+    if present.dtype.kind == "O":
+        distinct = len(set(present.tolist()))
+    elif (counted := small_int_counts(present)) is not None:
+        distinct = int(np.count_nonzero(counted[1]))
+    else:
+        distinct = np.unique(present).size
     return distinct / present.size
 
 

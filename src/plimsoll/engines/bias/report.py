@@ -23,6 +23,7 @@ from plimsoll.engines.bias.facets import (
     facet_groups,
     positive_mask,
     predicted_positive_mask,
+    small_int_counts,
 )
 from plimsoll.engines.bias.inputs import BiasInputs, MetricError, make_inputs
 from plimsoll.errors import ValidationError
@@ -178,6 +179,11 @@ def _group_codes(group_variable: object | None, size: int) -> npt.NDArray[np.int
         raise ValidationError("group_variable must have one value per row")
     if column.size == 0:
         return np.zeros(0, dtype=np.intp)
+    counted = small_int_counts(column)
+    if counted is not None:  # the rank of each value among those present, as np.unique gives
+        low, counts = counted
+        rank = np.cumsum(counts > 0) - 1
+        return np.asarray(rank[np.asarray(column.astype(np.int64) - low, dtype=np.intp)])
     keys = column.astype(str) if column.dtype.kind == "O" else column
     _, codes = np.unique(keys, return_inverse=True)
     return np.asarray(codes, dtype=np.intp)
