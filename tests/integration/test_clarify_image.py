@@ -251,3 +251,5 @@ def test_the_image_runs_as_a_processing_job(service: ProcessingService, tmp_path
     assert job.exit_message == COMPLETED_MESSAGE
     analysis = json.loads((out / "analysis.json").read_text())
     assert analysis["pre_training_bias_metrics"] == _expected_pre(columns, ["Female"])
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Analysis Report" in (out / "report.html").read_text()

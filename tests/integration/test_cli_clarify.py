@@ -162,3 +162,41 @@ def test_report_of_a_non_json_file_is_one_red_line(runner: CliRunner, tmp_path: 
 
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1 and "JSON" in result.output
+
+
+def test_report_in_every_format_beside_the_analysis(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "analysis.json").write_text(json.dumps(_analysis()))
+
+    result = _invoke(
+        runner,
+        "clarify",
+        "report",
+        str(folder),
+        "--format",
+        "pdf",
+        "--format",
+        "html",
+        "--format",
+        "ipynb",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (folder / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Class Imbalance (CI)" in (folder / "report.html").read_text()
+    assert json.loads((folder / "report.ipynb").read_text())["nbformat"] == 4
+    for name in ("report.html", "report.ipynb", "report.pdf"):
+        assert str(folder / name) in result.output
+
+
+def test_report_format_follows_the_output_suffix(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "a.json"
+    source.write_text(json.dumps(_analysis()))
+    target = tmp_path / "out" / "bias.pdf"
+
+    result = _invoke(runner, "clarify", "report", str(source), "--output", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["bias.pdf"]

@@ -4,7 +4,8 @@
 config at ``/opt/ml/processing/input/config``, data at ``/opt/ml/processing/input/data``,
 results from ``/opt/ml/processing/output``), but from an ``analysis_config.json`` written by hand
 or by the SDK, so no Python is needed. Local paths stay local (the processor does not upload
-them). ``report`` renders ``report.html`` from an existing ``analysis.json``, ours or SageMaker's.
+them). ``report`` renders ``report.html`` (and on request the same report as ``.ipynb`` and
+``.pdf``) from an existing ``analysis.json``, ours or SageMaker's.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from rich.table import Table
 from plimsoll.cli._sessions import session
 from plimsoll.compat.clarify_analysis_config import parse_analysis_config
 from plimsoll.errors import ValidationError
-from plimsoll.reports import render_clarify_report
+from plimsoll.reports import render_clarify_notebook, render_clarify_pdf, render_clarify_report
 from plimsoll.sdk._clarify.processor import clarify_image_uri
 from plimsoll.sdk._uris import is_local, local_path_of
 from plimsoll.sdk.clarify import ProcessingOutputHandler
@@ -40,6 +41,7 @@ CONFIG_INPUT = "/opt/ml/processing/input/config"
 DATA_INPUT = "/opt/ml/processing/input/data"
 OUTPUT_SOURCE = "/opt/ml/processing/output"
 BIAS_SECTIONS = (("pre_training_bias_metrics", "pre"), ("post_training_bias_metrics", "post"))
+REPORT_FORMATS = ("html", "ipynb", "pdf")
 
 
 @click.group()
@@ -167,6 +169,9 @@ def _summarise(
     if isinstance(report, dict) and report.get("name"):
         console.print(f"report   {folder}/{report['name']}.html", highlight=False)
         console.print(f"notebook {folder}/{report['name']}.ipynb", highlight=False)
+        pdf = f"{folder}/{report['name']}.pdf"
+        if is_local(pdf) and Path(local_path_of(pdf)).is_file():
+            console.print(f"pdf      {pdf}", highlight=False)
 
 
 def _report_title(folder: Path) -> str:
@@ -179,23 +184,55 @@ def _report_title(folder: Path) -> str:
     return str(title) if title else "Clarify report"
 
 
+def _render(document: dict[str, Any], fmt: str, title: str, details: dict[str, str]) -> bytes:
+    if fmt == "pdf":
+        return render_clarify_pdf(document, title=title, details=details)
+    render = render_clarify_notebook if fmt == "ipynb" else render_clarify_report
+    return render(document, title=title, details=details).encode("utf-8")
+
+
 @clarify.command()
 @click.argument("analysis", type=click.Path(path_type=Path))
-@click.option("--output", type=click.Path(path_type=Path), default=None, help="HTML file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Report file (default: report.html beside the analysis); each format gets its suffix.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(REPORT_FORMATS),
+    multiple=True,
+    help="Format to write, repeatable: html, ipynb, pdf (default: --output's suffix, or html).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the report in a browser.")
-def report(analysis: Path, output: Path | None, open_browser: bool) -> None:
-    """Render report.html from ANALYSIS (an analysis.json, or the folder holding it)."""
+def report(
+    analysis: Path, output: Path | None, formats: tuple[str, ...], open_browser: bool
+) -> None:
+    """Render report.html from ANALYSIS (an analysis.json, or the folder holding it).
+
+    With --format pdf (or ipynb) the same report is written as report.pdf (report.ipynb),
+    as SageMaker writes it beside the HTML.
+    """
     source = analysis / ANALYSIS_FILE if analysis.is_dir() else analysis
     document = _read_json(source, "analysis")
-    target = output or source.parent / "report.html"
-    html = render_clarify_report(
-        document, title=_report_title(source.parent), details={"Analysis": str(source)}
-    )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(f"cannot write {target}: {exc}") from exc
-    click.echo(f"report {target}")
+    base = output or source.parent / "report.html"
+    title, details = _report_title(source.parent), {"Analysis": str(source)}
+    suffix = base.suffix.removeprefix(".").lower()
+    wanted = formats or (suffix if suffix in REPORT_FORMATS else "html",)
+    written: list[Path] = []
+    for fmt in [f for f in REPORT_FORMATS if f in wanted]:
+        # An --output of any other suffix (report.htm) stays the HTML file's name, as before.
+        keep = output is not None and fmt == "html" and suffix not in ("ipynb", "pdf")
+        target = base if keep else base.with_suffix(f".{fmt}")
+        content = _render(document, fmt, title, details)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        except OSError as exc:
+            raise ValidationError(f"cannot write {target}: {exc}") from exc
+        click.echo(f"{'report' if fmt == 'html' else fmt:<6} {target}")
+        written.append(target)
     if open_browser:
-        webbrowser.open(target.resolve().as_uri())
+        webbrowser.open(written[0].resolve().as_uri())

@@ -11,8 +11,8 @@ It reads SageMaker's container contract only (spec clarify.md §1.1):
 
 and writes ``/opt/ml/processing/output/analysis.json`` with ``version`` and the requested bias
 sections (:mod:`plimsoll.images._clarify_bias`), the same sections per segment with
-``segment_config`` (:mod:`._clarify_segments`), plus ``<name>.html`` and ``<name>.ipynb`` when
-``methods.report`` asks for a report (no ``.pdf``: there is no renderer in the image).
+``segment_config`` (:mod:`._clarify_segments`), plus ``<name>.html``, ``<name>.ipynb`` and
+``<name>.pdf`` when ``methods.report`` asks for a report.
 
 The exit message goes to ``/opt/ml/output/message`` (the job's ExitMessage or FailureReason):
 ``Completed: Job completed successfully.`` with exit code 0, or ``Error: <message>`` with exit
@@ -55,7 +55,7 @@ from plimsoll.images._clarify_segments import segment_analysis
 from plimsoll.images._clarify_sides import attach_side_datasets
 from plimsoll.images._clarify_sources import Sources
 from plimsoll.images._clarify_vision import IMAGE_DATASET_TYPE, image_dataset
-from plimsoll.reports import render_clarify_notebook, render_clarify_report
+from plimsoll.reports import render_clarify_notebook, render_clarify_pdf, render_clarify_report
 
 logger = logging.getLogger("analyzer")
 
@@ -175,7 +175,7 @@ def _analyze(config_dir: Path, data_dir: Path, output_dir: Path) -> None:
 
 
 def _write_report(analysis: dict[str, Any], report: ReportMethod, output_dir: Path) -> None:
-    """Writes ``<name>.html`` and ``<name>.ipynb`` (spec clarify.md §3.4; no PDF renderer here)."""
+    """Writes ``<name>.html``, ``<name>.ipynb`` and ``<name>.pdf`` (spec clarify.md §3.4)."""
     title = report.title or DEFAULT_REPORT_TITLE
     for suffix, text in (
         (".html", render_clarify_report(analysis, title=title)),
@@ -184,6 +184,9 @@ def _write_report(analysis: dict[str, Any], report: ReportMethod, output_dir: Pa
         path = output_dir / f"{report.name}{suffix}"
         path.write_text(text, encoding="utf-8")
         logger.info("Wrote %s", path)
+    pdf = output_dir / f"{report.name}.pdf"
+    pdf.write_bytes(render_clarify_pdf(analysis, title=title))
+    logger.info("Wrote %s", pdf)
 
 
 def run(config_dir: Path, data_dir: Path, output_dir: Path, message_file: Path) -> int:

@@ -1,11 +1,21 @@
 """Self-contained HTML reports rendered from SageMaker Model Monitor and Clarify documents.
 
-Pure: takes parsed JSON, returns HTML (or notebook JSON) text; no IO, no clock, stdlib only.
+Pure: takes parsed JSON, returns HTML (or notebook JSON) text, or PDF bytes; no IO, no clock.
+Stdlib only, except the Clarify PDF, which matplotlib draws.
 """
 
 from __future__ import annotations
 
-from plimsoll.reports.clarify import render_clarify_notebook, render_clarify_report
+from plimsoll.reports.clarify import (
+    render_clarify_notebook,
+    render_clarify_pdf,
+    render_clarify_report,
+)
 from plimsoll.reports.data_quality import render_data_quality_report
 
-__all__ = ["render_clarify_notebook", "render_clarify_report", "render_data_quality_report"]
+__all__ = [
+    "render_clarify_notebook",
+    "render_clarify_pdf",
+    "render_clarify_report",
+    "render_data_quality_report",
+]

@@ -2,7 +2,8 @@
 
 SageMaker ships a Clarify report as ``.html``, ``.pdf`` and ``.ipynb`` with the same content;
 building the content once as blocks (heading, paragraph, table, chart) and giving each output
-format its own small renderer keeps the copies identical by construction.
+format its own small renderer keeps the copies identical by construction. The PDF renderer is
+:mod:`._pdf`; it draws each chart from the block's ``data`` rather than from its SVG.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from plimsoll.reports._clarify_charts import BarPlot, LinePlot
 from plimsoll.reports._html import Markup, join, page, table, tag
 
 
@@ -38,11 +40,20 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """An SVG chart; ``code`` is the notebook cell's source (how to reach the charted data)."""
+    """An SVG chart; ``code`` is the notebook cell's source (how to reach the charted data).
+
+    ``data`` is what the SVG was drawn from, for renderers that draw natively (the PDF).
+    """
 
     svg: Markup
     title: str
     code: str = ""
+    data: BarPlot | LinePlot | None = None
+
+    @classmethod
+    def of(cls, plot: BarPlot | LinePlot, code: str = "") -> Chart:
+        """The chart of ``plot``: its SVG, title and data."""
+        return cls(plot.svg(), plot.title, code, plot)
 
 
 Block = Heading | Paragraph | Table | Chart

@@ -6,6 +6,9 @@
   text (``∞``, ``NaN``, ``error``) in the alert style, so it is never silently missing.
 * :func:`line_chart`: partial dependence, model output against the feature's grid; one line
   per model output (solid blue, then dashed orange, so greyscale prints stay readable).
+
+:class:`BarPlot` and :class:`LinePlot` hold the arguments of each, so a chart block carries
+its data as well as its SVG and the PDF renderer can draw the same chart natively.
 """
 
 from __future__ import annotations
@@ -29,11 +32,23 @@ class Bar:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class BarPlot:
+    """The data of a :func:`signed_bar_chart`."""
+
+    title: str
+    bars: Sequence[Bar]
+    x_label: str = "value"
+
+    def svg(self) -> Markup:
+        return signed_bar_chart(self.title, self.bars, self.x_label)
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _domain(values: Sequence[float]) -> tuple[float, float, list[float]]:
+def bar_domain(values: Sequence[float]) -> tuple[float, float, list[float]]:
     finite = [v for v in values if math.isfinite(v)]
     low, high = min([0.0, *finite]), max([0.0, *finite])
     if high == low:
@@ -54,7 +69,7 @@ def signed_bar_chart(title: str, bars: Sequence[Bar], x_label: str = "value") ->
     left, right, top = 170.0, 540.0, 34.0
     bottom = top + row * max(len(bars), 1)
     canvas = Canvas(640, int(bottom + 40), title)
-    low, high, ticks = _domain([b.value for b in bars if not b.note])
+    low, high, ticks = bar_domain([b.value for b in bars if not b.note])
     x = Scale((low, high), (left, right))
     canvas.text(8, 18, _shorten(title, 90), cls="title")
     for tick in ticks:
@@ -82,6 +97,20 @@ class Curve:
 
     label: str
     values: Sequence[float]
+
+
+@dataclass(frozen=True, slots=True)
+class LinePlot:
+    """The data of a :func:`line_chart`: ``numeric_grid`` is None for a categorical grid."""
+
+    title: str
+    x_label: str
+    grid: Sequence[str]
+    numeric_grid: Sequence[float] | None
+    curves: Sequence[Curve]
+
+    def svg(self) -> Markup:
+        return line_chart(self.title, self.x_label, self.grid, self.numeric_grid, self.curves)
 
 
 def line_chart(

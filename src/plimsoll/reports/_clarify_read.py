@@ -62,6 +62,8 @@ class ShapLabel:
     values: tuple[tuple[str, float], ...]
     text: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
     """``global_top_shap_text``: per text feature, its top units by magnitude."""
+    images: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    """``image_explanations``: per image file (name order), its segments by magnitude."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +150,7 @@ def read_shap(analysis: Mapping[str, Any]) -> tuple[ShapLabel, ...]:
     labels: list[ShapLabel] = []
     for label, entry in _mapping(_explanations(analysis).get("kernel_shap")).items():
         text = _mapping(_mapping(entry).get("global_top_shap_text"))
+        images = _mapping(_mapping(entry).get("image_explanations"))
         labels.append(
             ShapLabel(
                 label=str(label),
@@ -156,6 +159,10 @@ def read_shap(analysis: Mapping[str, Any]) -> tuple[ShapLabel, ...]:
                 text=tuple(
                     (str(feature), _by_magnitude(_mapping(units)))
                     for feature, units in sorted(text.items())
+                ),
+                images=tuple(
+                    (str(image), _by_magnitude(_mapping(segments)))
+                    for image, segments in sorted(images.items())
                 ),
             )
         )

@@ -303,3 +303,40 @@ def test_text_units_get_a_table_and_a_chart_per_text_feature() -> None:
     assert [row[0] for row in table[1:]] == ["love", "bad", "the"]
     assert "Top text units of review: label0" in page.svg_titles
     assert "No global SHAP values." not in html
+
+
+def image_analysis() -> dict[str, Any]:
+    """What the image explainability writes: no global values, segments per image."""
+    segments = {str(i): (i - 3) / 10 for i in range(8)}  # -0.3 ... 0.4
+    return {
+        "version": "1.0",
+        "explanations": {
+            "kernel_shap": {
+                "cat": {
+                    "global_shap_values": {},
+                    "expected_value": 0.5,
+                    "image_explanations": {"b/dog.png": {"0": 0.01}, "a/cat.jpg": segments},
+                }
+            }
+        },
+    }
+
+
+def test_image_explanations_list_the_top_segments_of_each_image() -> None:
+    html = render_clarify_report(image_analysis())
+    page = parse(html)
+
+    table = _table_with(page, "Image")
+    assert table[0] == ["Image", "Segment", "SHAP value"]
+    assert table[1:] == [
+        ["a/cat.jpg", "7", "0.4"],
+        ["a/cat.jpg", "0", "-0.3"],
+        ["a/cat.jpg", "6", "0.3"],
+        ["a/cat.jpg", "1", "-0.2"],
+        ["a/cat.jpg", "5", "0.2"],
+        ["b/dog.png", "0", "0.01"],
+    ]
+    assert "explanations_shap/&lt;image stem&gt;_cat.png" in html
+    assert "No global SHAP values." not in html
+    notebook = render_clarify_notebook(image_analysis())
+    assert "| a/cat.jpg | 7 | 0.4 |" in notebook
