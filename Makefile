@@ -15,6 +15,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) system-deps
 
+# The reference venv of tests/reference (sagemaker 2.199, smclarify 0.5, shap 0.46): a full,
+# resolved closure installed with --no-deps (no resolver run, smclarify without s3fs), rebuilt
+# only when the pins change. PyPI is needed here only; the tests run it offline.
+REF_VENV  := .venvs/clarify-ref
+REF_PINS  := tests/reference/requirements.txt
+REF_STAMP := $(REF_VENV)/.pins-stamp
+
+.PHONY: clarify-ref
+clarify-ref: $(REF_STAMP)
+
+$(REF_STAMP): $(REF_PINS)
+	rm -rf $(REF_VENV)
+	$(PYTHON) -m venv $(REF_VENV)
+	$(REF_VENV)/bin/pip install --quiet --upgrade pip
+	$(REF_VENV)/bin/pip install --quiet --no-deps -r $(REF_PINS)
+	cp $(REF_PINS) $(REF_STAMP)
+
 # bubblewrap gives each job host its own /opt/ml, /tmp and a read-only view of the rest.
 system-deps:
 	@command -v bwrap >/dev/null 2>&1 || { \
@@ -38,7 +55,7 @@ lint: $(STAMP)
 	$(BIN)/python tools/gen_shapes.py --check
 	$(BIN)/python tools/check_module_size.py
 
-test: install postgres lint
+test: install postgres lint clarify-ref
 	$(BIN)/pytest -m "not gpu" -p no:cacheprovider
 
 bench: install

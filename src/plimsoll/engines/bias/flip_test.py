@@ -1,18 +1,20 @@
-"""The flip test's nearest-neighbour step, in numpy (no scikit-learn at run time).
+"""The flip test's nearest-neighbour step, in numpy, with scikit-learn for distance ties.
 
-smclarify fits ``KNeighborsClassifier`` (Euclidean, uniform weights) on the advantaged rows'
-features -> predicted labels, predicts every disadvantaged row, and reports
-``(#{model 1, kNN 0} - #{model 0, kNN 1}) / n_d``. k is 5, or 1 when the advantaged group has
-at most 9 rows. Ties in the vote cannot happen (k odd, two classes); ties in *distance* at the
-k-th neighbour are broken by the lower row index here, where scikit-learn's trees may pick
-another row: results can then differ on data with duplicated feature rows.
+smclarify fits ``KNeighborsClassifier`` (Euclidean, uniform weights, ``algorithm="auto"``) on
+the advantaged rows' features -> predicted labels, predicts every disadvantaged row, and
+reports ``(#{model 1, kNN 0} - #{model 0, kNN 1}) / n_d``. k is 5, or 1 when the advantaged
+group has at most 9 rows. Ties in the vote cannot happen (k odd, two classes).
+
+Ties in *distance* at the k-th neighbour are common on tabular data (integer codes, rounded
+values), and which tied row scikit-learn uses depends on its tree's layout. So rows whose
+k-th and (k+1)-th nearest distances are equal are voted by scikit-learn's own
+``KNeighborsClassifier``, fitted exactly as smclarify fits it: FT then equals smclarify's
+(tests/reference). Every other row is voted here, faster:
 
 With few features (at most ``KD_TREE_MAX_FEATURES``) and many row pairs the neighbours come
-from a k-d tree (SciPy's ``cKDTree``, as scikit-learn's kNN uses a tree): O(n log n). Otherwise
-the exact brute-force search below, O(n_a * n_d * features), in row chunks that keep memory
-near ``_CHUNK_CELLS``. Both re-rank their k + 8 nearest candidates by (distance, row index);
-when more rows than that tie at the k-th distance, which of them are used is unspecified
-(as with scikit-learn's trees), so the two paths agree exactly only without such ties.
+from a k-d tree (SciPy's ``cKDTree``): O(n log n). Otherwise the exact brute-force search
+below, O(n_a * n_d * features) in BLAS, in row chunks that keep memory near ``_CHUNK_CELLS``.
+Both rank their k + 8 nearest candidates by distance, which also shows the ties.
 """
 
 from __future__ import annotations
@@ -32,20 +34,47 @@ KD_TREE_MIN_PAIRS = 10_000_000
 _EXTRA_CANDIDATES = 8  # neighbours fetched beyond k, so distance ties resolve by row index
 
 
+def _ranked(
+    near: npt.NDArray[np.intp], distance: npt.NDArray[np.float64], k: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """The k nearest candidates per row, and whether the k-th ties with the next one."""
+    order = np.lexsort((near, distance), axis=1)
+    chosen = np.take_along_axis(near, order[:, :k], axis=1)
+    if near.shape[1] <= k:
+        return chosen, np.zeros(near.shape[0], dtype=bool)
+    ranked = np.take_along_axis(distance, order[:, k - 1 : k + 1], axis=1)
+    return chosen, ranked[:, 0] == ranked[:, 1]
+
+
 def _tree_votes(
     train: npt.NDArray[np.float64],
     train_labels: npt.NDArray[np.bool_],
     query: npt.NDArray[np.float64],
     k: int,
-) -> npt.NDArray[np.bool_]:
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     candidates = min(train.shape[0], k + _EXTRA_CANDIDATES)
     distance, near = cKDTree(train).query(query, k=candidates)
     distance = np.asarray(distance).reshape(query.shape[0], candidates)
     near = np.asarray(near).reshape(query.shape[0], candidates)
-    order = np.lexsort((near, distance), axis=1)[:, :k]
-    chosen = np.take_along_axis(near, order, axis=1)
+    chosen, tied = _ranked(near, distance, k)
     votes: npt.NDArray[np.bool_] = 2 * train_labels[chosen].sum(axis=1) > k
-    return votes
+    return votes, tied
+
+
+def _sklearn_votes(
+    train: npt.NDArray[np.float64],
+    train_labels: npt.NDArray[np.bool_],
+    query: npt.NDArray[np.float64],
+    k: int,
+) -> npt.NDArray[np.bool_]:
+    """scikit-learn's votes, with smclarify's estimator settings (for tied rows)."""
+    from sklearn.neighbors import KNeighborsClassifier  # only when ties need it
+
+    knn = KNeighborsClassifier(
+        n_neighbors=k, weights="uniform", algorithm="auto", leaf_size=30, p=2, metric="minkowski"
+    )
+    knn.fit(train, train_labels)
+    return np.asarray(knn.predict(query), dtype=bool)
 
 
 def neighbour_votes(
@@ -58,8 +87,22 @@ def neighbour_votes(
     k = min(k, train.shape[0])
     pairs = train.shape[0] * query.shape[0]
     if train.shape[1] <= KD_TREE_MAX_FEATURES and pairs >= KD_TREE_MIN_PAIRS:
-        return _tree_votes(train, train_labels, query, k)
+        votes, tied = _tree_votes(train, train_labels, query, k)
+    else:
+        votes, tied = _brute_votes(train, train_labels, query, k)
+    if tied.any():
+        votes[tied] = _sklearn_votes(train, train_labels, query[tied], k)
+    return votes
+
+
+def _brute_votes(
+    train: npt.NDArray[np.float64],
+    train_labels: npt.NDArray[np.bool_],
+    query: npt.NDArray[np.float64],
+    k: int,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     votes = np.empty(query.shape[0], dtype=bool)
+    tied = np.zeros(query.shape[0], dtype=bool)
     train_sq = np.einsum("ij,ij->i", train, train)
     step = max(1, _CHUNK_CELLS // max(1, train.shape[0]))
     for start in range(0, query.shape[0], step):
@@ -68,14 +111,13 @@ def neighbour_votes(
         approx = (
             train_sq[None, :] - 2.0 * block @ train.T + np.einsum("ij,ij->i", block, block)[:, None]
         )
-        candidates = min(train.shape[0], k + 8)
+        candidates = min(train.shape[0], k + _EXTRA_CANDIDATES)
         near = np.argpartition(approx, candidates - 1, axis=1)[:, :candidates]
         diff = block[:, None, :] - train[near]
         exact = np.einsum("ijk,ijk->ij", diff, diff)
-        order = np.lexsort((near, exact), axis=1)[:, :k]
-        chosen = np.take_along_axis(near, order, axis=1)
+        chosen, tied[start : start + step] = _ranked(near, exact, k)
         votes[start : start + step] = 2 * train_labels[chosen].sum(axis=1) > k
-    return votes
+    return votes, tied
 
 
 def flip_test(
