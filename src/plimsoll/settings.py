@@ -170,6 +170,11 @@ DEFAULT_IMAGE_RULES: tuple[ImageRule, ...] = (
         entrypoint=("python3", "-m", "plimsoll.images.clarify"),
         platform_api=True,  # creates shadow endpoints and invokes models, as Clarify does
     ),
+    ImageRule(
+        # The SDK's PySparkProcessor/SparkJarProcessor set ContainerEntrypoint
+        # ["smspark-submit", ...]: the console script of plimsoll.images.spark_submit.
+        pattern="*sagemaker-spark-processing*",
+    ),
     ImageRule(pattern="*"),
 )
 
