@@ -37,6 +37,7 @@ OPERATIONS: list[str] = [
     "DescribeProcessingJob",
     "ListProcessingJobs",
     "StopProcessingJob",
+    "ListTags",
     "CreateModel",
     "DescribeModel",
     "DeleteModel",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def test_list_describe_and_logs(runner: CliRunner, session: Session, tmp_path: P
 
     table = runner.invoke(cli, ["jobs", "describe", name])
     assert table.exit_code == 0 and "Completed" in table.output
+    assert re.search(r"Runtime\s+local", table.output), table.output
 
     logs = runner.invoke(cli, ["jobs", "logs", name])
     assert logs.exit_code == 0, logs.output

@@ -241,3 +241,28 @@ def test_unknown_job(boto_sagemaker: Any) -> None:
 def test_boto3_refuses_unknown_fields_itself(boto_sagemaker: Any) -> None:
     with pytest.raises(ParamValidationError):
         boto_sagemaker.create_processing_job(**_request(_name(), Bogus=1))
+
+
+def test_list_tags_records_the_runtime_and_a_bad_runtime_tag_is_refused(
+    boto_sagemaker: Any,
+) -> None:
+    name = f"Tagged-{uuid.uuid4().hex[:10]}"  # upper case: the ARN holds it in lower case
+    arn = boto_sagemaker.create_processing_job(
+        **_request(name, Tags=[{"Key": "team", "Value": "fraud"}])
+    )["ProcessingJobArn"]
+    assert arn.endswith(f"processing-job/{name.lower()}")
+    assert _wait(boto_sagemaker, name)["ProcessingJobStatus"] == "Completed"
+    tags = boto_sagemaker.list_tags(ResourceArn=arn)["Tags"]
+    assert tags == [
+        {"Key": "team", "Value": "fraud"},
+        {"Key": "plimsoll:runtime", "Value": "local"},
+    ]
+    with pytest.raises(ClientError) as info:
+        boto_sagemaker.create_processing_job(
+            **_request(_name(), Tags=[{"Key": "plimsoll:runtime", "Value": "mainframe"}])
+        )
+    assert _code(info) == "ValidationException"
+    assert "names no runtime" in info.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as info:
+        boto_sagemaker.list_tags(ResourceArn=arn.replace(name.lower(), "no-such-job"))
+    assert _code(info) == "ResourceNotFound"

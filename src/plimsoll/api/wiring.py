@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from plimsoll.api.dispatch import Dispatcher
 from plimsoll.compat.images import ImageCatalog
 from plimsoll.metadata.registry import open_store
+from plimsoll.runtimes.choice import LOCAL_RUNTIME, RuntimeChoice
 from plimsoll.runtimes.registry import get_runtime
 from plimsoll.services._fleet import Fleet
 from plimsoll.services.capture import CaptureWriter
@@ -71,12 +72,14 @@ def build_api(settings: Settings, *, scheduler: bool = True) -> Api:
     scheduler runs in a background thread until :meth:`Api.close`."""
     storage = build_storage(settings)
     store = open_store(settings.database_url)
-    runtime = get_runtime(settings.runtime, sandbox=settings.sandbox)
+    runtimes = RuntimeChoice(
+        settings.runtime, lambda name: get_runtime(name, sandbox=settings.sandbox)
+    )
     images = ImageCatalog(settings.images)
     processing = ProcessingService(
         store=store,
         storage=storage,
-        runtime=runtime,
+        runtime=runtimes,
         images=images,
         work_root=settings.home / "jobs",
         log_root=settings.home / "logs",
@@ -100,7 +103,7 @@ def build_api(settings: Settings, *, scheduler: bool = True) -> Api:
         timeout_seconds=settings.invocation_timeout_seconds,
     )
     fleet = Fleet(
-        runtime=runtime,
+        runtime=runtimes.get(LOCAL_RUNTIME),  # endpoints serve on this machine
         storage=storage,
         logs=LogStore(settings.home / "logs" / "endpoints"),
         stop_grace_seconds=settings.stop_grace_seconds,

@@ -7,6 +7,8 @@ from typing import Any
 
 from rich.table import Table
 
+from plimsoll.runtimes.choice import RUNTIME_TAG
+
 STATUS_STYLE = {
     "InProgress": "yellow",
     "Completed": "green",
@@ -47,7 +49,7 @@ def jobs_table(summaries: list[dict[str, Any]]) -> Table:
     return table
 
 
-def describe_table(job: dict[str, Any]) -> Table:
+def describe_table(job: dict[str, Any], tags: list[dict[str, str]] | None = None) -> Table:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
@@ -61,6 +63,7 @@ def describe_table(job: dict[str, Any]) -> Table:
         ("Entrypoint", " ".join(app.get("ContainerEntrypoint", []) or [])),
         ("Arguments", " ".join(app.get("ContainerArguments", []) or [])),
         ("Hosts", f"{cluster.get('InstanceCount')} x {cluster.get('InstanceType')}"),
+        ("Runtime", next((t["Value"] for t in tags or () if t["Key"] == RUNTIME_TAG), "")),
         ("Created", str(job.get("CreationTime", ""))),
         ("Duration", duration(job.get("ProcessingStartTime"), job.get("ProcessingEndTime"))),
     ]

@@ -54,12 +54,14 @@ def list_jobs(status: str | None, name_contains: str | None, max_results: int) -
 @click.option("--json", "as_json", is_flag=True, help="Print DescribeProcessingJob as JSON.")
 def describe(name: str, as_json: bool) -> None:
     """Show one job."""
-    job = client().describe_processing_job(ProcessingJobName=name)
+    sagemaker = client()
+    job = sagemaker.describe_processing_job(ProcessingJobName=name)
+    job.pop("ResponseMetadata", None)
+    tags = sagemaker.list_tags(ResourceArn=job["ProcessingJobArn"]).get("Tags", [])
     if as_json:
-        job.pop("ResponseMetadata", None)
         click.echo(json.dumps(job, indent=2, default=str))
     else:
-        Console().print(describe_table(job))
+        Console().print(describe_table(job, tags))
 
 
 @jobs.command()

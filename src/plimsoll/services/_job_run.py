@@ -27,7 +27,8 @@ from plimsoll.compat.processing_job_config import processing_job_config
 from plimsoll.errors import PlimsollError, ValidationError
 from plimsoll.metadata.base import MetadataStore
 from plimsoll.metadata.entities import JobStatus, ProcessingJob
-from plimsoll.runtimes.base import HostLaunch, ImageEnvironment, JobHandle, JobLaunch, Runtime
+from plimsoll.runtimes.base import HostLaunch, ImageEnvironment, JobHandle, JobLaunch
+from plimsoll.runtimes.choice import RuntimeChoice
 from plimsoll.services.logs import LogStore
 from plimsoll.services.staging import (
     ChannelPlan,
@@ -52,7 +53,7 @@ class RunContext:
 
     store: MetadataStore
     storage: StorageRouter
-    runtime: Runtime
+    runtimes: RuntimeChoice
     logs: LogStore
     work_root: Path
     stop_grace_seconds: float
@@ -211,7 +212,8 @@ class JobRun:
     def _launch(self) -> JobHandle:
         spec = self.job.spec
         env = {**self._ctx.extra_env, **dict(spec.environment)}
-        handle = self._ctx.runtime.launch(
+        runtime = self._ctx.runtimes.get(self._ctx.runtimes.name_for(spec.tags))
+        handle = runtime.launch(
             JobLaunch(
                 job_name=spec.name,
                 image=self._image,

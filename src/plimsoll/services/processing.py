@@ -18,6 +18,7 @@ from plimsoll.errors import ConfigError, ResourceInUse, ResourceNotFound, Valida
 from plimsoll.metadata.base import MetadataStore
 from plimsoll.metadata.entities import JobQuery, JobStatus, ProcessingJob, ProcessingJobSpec
 from plimsoll.runtimes.base import ImageEnvironment, Runtime
+from plimsoll.runtimes.choice import RUNTIME_TAG, RuntimeChoice, runtime_tag
 from plimsoll.services._job_run import JobRun, RunContext, pid_alive
 from plimsoll.services.logs import LogChunk, LogStore
 from plimsoll.services.staging import ChannelPlan, list_channel, plan_channel
@@ -36,7 +37,7 @@ class ProcessingService:
         *,
         store: MetadataStore,
         storage: StorageRouter,
-        runtime: Runtime,
+        runtime: Runtime | RuntimeChoice,
         images: ImageCatalog,
         work_root: Path,
         log_root: Path,
@@ -52,10 +53,13 @@ class ProcessingService:
         self._region = region
         self._account_id = account_id
         self._logs = LogStore(log_root)
+        self._runtimes = (
+            runtime if isinstance(runtime, RuntimeChoice) else RuntimeChoice.of(runtime)
+        )
         self._ctx = RunContext(
             store=store,
             storage=storage,
-            runtime=runtime,
+            runtimes=self._runtimes,
             logs=self._logs,
             work_root=work_root,
             stop_grace_seconds=stop_grace_seconds,
@@ -85,6 +89,7 @@ class ProcessingService:
         missing sources), ResourceInUse (name taken).
         """
         _check_spec(spec)
+        spec = self._with_runtime_tag(spec)
         image = self._with_platform(self._resolve_image(spec))
         self._ensure_new(spec.name)
         plans = self._plan_inputs(spec)
@@ -109,6 +114,29 @@ class ProcessingService:
     def describe_processing_job(self, name: str) -> ProcessingJob:
         """Raises ResourceNotFound."""
         return self._reap_orphan(self._store.get_processing_job(name))
+
+    def processing_job_by_arn(self, arn: str) -> ProcessingJob:
+        """The job whose ARN is ``arn`` (ARNs hold the name in lower case).
+
+        Raises:
+            ResourceNotFound: No job has that ARN.
+        """
+        _, _, lowered = arn.partition(":processing-job/")
+        try:
+            job = self._store.get_processing_job(lowered)
+            if job.arn == arn:
+                return job
+        except ResourceNotFound:
+            pass
+        token: str | None = None
+        while True:
+            query = JobQuery(name_contains=lowered, max_results=100, next_token=token)
+            jobs, token = self._store.list_processing_jobs(query)
+            for job in jobs:
+                if job.arn == arn:
+                    return job
+            if token is None:
+                raise ResourceNotFound(f"No processing job has the ARN {arn}")
 
     def list_processing_jobs(self, query: JobQuery) -> tuple[list[ProcessingJob], str | None]:
         jobs, token = self._store.list_processing_jobs(query)
@@ -184,6 +212,13 @@ class ProcessingService:
         except ResourceNotFound:
             return
         raise ResourceInUse(f"Processing job {name} already exists; job names must be unique")
+
+    def _with_runtime_tag(self, spec: ProcessingJobSpec) -> ProcessingJobSpec:
+        """The spec with the runtime it runs on recorded in its ``plimsoll:runtime`` tag."""
+        name = self._runtimes.name_for(spec.tags)
+        if runtime_tag(spec.tags) is not None:
+            return spec
+        return dataclasses.replace(spec, tags=(*spec.tags, {"Key": RUNTIME_TAG, "Value": name}))
 
     def _with_platform(self, image: ImageEnvironment) -> ImageEnvironment:
         """Adds the platform endpoint variables to the ENV of an image that calls APIs. As

@@ -18,6 +18,8 @@ from plimsoll.api.shapes import (
     DescribeProcessingJobResponse,
     ListProcessingJobsRequest,
     ListProcessingJobsResponse,
+    ListTagsInput,
+    ListTagsOutput,
     ProcessingInput,
     ProcessingJobSummary,
     ProcessingOutput,
@@ -55,7 +57,22 @@ def routes(service: ProcessingService) -> dict[str, Handler]:
         "DescribeProcessingJob": partial(describe_processing_job, service),
         "ListProcessingJobs": partial(list_processing_jobs, service),
         "StopProcessingJob": partial(stop_processing_job, service),
+        "ListTags": partial(list_tags, service),
     }
+
+
+def list_tags(service: ProcessingService, params: Mapping[str, Any]) -> ListTagsOutput:
+    """ListTags of a processing job (the only taggable resource Plimsoll lists tags of).
+
+    Among the tags is ``plimsoll:runtime``: the runtime the job ran on (docs/runtimes.md).
+    """
+    request = parse_request(ListTagsInput, params)
+    if ":processing-job/" not in request.ResourceArn:
+        raise ValidationError(
+            f"ListTags supports processing job ARNs in Plimsoll; got {request.ResourceArn}"
+        )
+    job = service.processing_job_by_arn(request.ResourceArn)
+    return ListTagsOutput.model_validate({"Tags": [dict(tag) for tag in job.spec.tags]})
 
 
 def create_processing_job(

@@ -115,6 +115,8 @@ __all__ = [
     'ListMonitoringSchedulesResponse',
     'ListProcessingJobsRequest',
     'ListProcessingJobsResponse',
+    'ListTagsInput',
+    'ListTagsOutput',
     'MetricsConfig',
     'MetricsEndpoint',
     'ModelAccessConfig',
@@ -600,6 +602,29 @@ class StopProcessingJobRequest(WireShape):
 
 
 _StopProcessingJobRequest = StopProcessingJobRequest
+_ResourceArn = _Annotated[str, _StringConstraints(max_length=256, pattern='^(?:arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+)\\Z')]
+_ListTagsMaxResults = _Annotated[int, _Field(ge=50)]
+
+
+class ListTagsInput(WireShape):
+    """``ListTagsInput``."""
+
+    ResourceArn: _ResourceArn
+    NextToken: _NextToken | None = None
+    MaxResults: _ListTagsMaxResults | None = None
+
+
+_ListTagsInput = ListTagsInput
+
+
+class ListTagsOutput(WireShape):
+    """``ListTagsOutput``."""
+
+    Tags: _TagList | None = None
+    NextToken: _NextToken | None = None
+
+
+_ListTagsOutput = ListTagsOutput
 _ModelName = _Annotated[str, _StringConstraints(max_length=63, pattern='^(?:[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?)\\Z')]
 _ContainerHostname = _Annotated[str, _StringConstraints(max_length=63, pattern='^(?:[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})\\Z')]
 _ContainerImage = _Annotated[str, _StringConstraints(max_length=255, pattern='^(?:[\\S]+)\\Z')]
@@ -2326,6 +2351,7 @@ OPERATION_SHAPES: dict[str, _OperationShapes] = {
     'DescribeProcessingJob': (DescribeProcessingJobRequest, DescribeProcessingJobResponse),
     'ListProcessingJobs': (ListProcessingJobsRequest, ListProcessingJobsResponse),
     'StopProcessingJob': (StopProcessingJobRequest, None),
+    'ListTags': (ListTagsInput, ListTagsOutput),
     'CreateModel': (CreateModelInput, CreateModelOutput),
     'DescribeModel': (DescribeModelInput, DescribeModelOutput),
     'DeleteModel': (DeleteModelInput, None),
@@ -2380,6 +2406,7 @@ PATTERN_DISPLAY: dict[str, str] = {
     '^(?:[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?)\\Z': '^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$',
     '^(?:[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63})\\Z': '^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}$',
     '^(?:[a-zA-Z_][a-zA-Z0-9_]*)\\Z': '^[a-zA-Z_][a-zA-Z0-9_]*$',
+    '^(?:arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+)\\Z': '^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+$',
     '^(?:arn:aws[a-z\\-]*:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+)\\Z': '^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$',
     '^(?:arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z0-9\\-]{1,14}/.*)\\Z': '^arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z0-9\\-]{1,14}/.*$',
     '^(?:arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:automl-job/.*)\\Z': '^arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:automl-job/.*$',

@@ -25,6 +25,9 @@ class BotoOperations(abc.ABC):
     def stop_processing_job(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("StopProcessingJob", kwargs)
 
+    def list_tags(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListTags", kwargs)
+
     def create_model(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("CreateModel", kwargs)
 
