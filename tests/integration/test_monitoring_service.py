@@ -361,3 +361,35 @@ def test_a_pending_execution_left_by_a_dead_process_does_not_block_its_schedule(
     orphan = api.endpoints._store.get_execution("hourly-orphan")  # noqa: SLF001
     assert orphan.status is ExecutionStatus.FAILED
     assert orphan.failure_reason and "stopped before starting its job" in orphan.failure_reason
+
+
+def test_two_instances_share_the_capture_files_and_algo_1_merges(
+    api: Api, settings: Settings, baseline: dict[str, str]
+) -> None:
+    """A ShardedByS3Key endpoint input reaches the job: each host profiles its share of the
+    hour's capture files, algo-1 merges, and drift is found as with one instance."""
+    destination = store_endpoint(api, settings)
+    now = datetime.now(UTC)
+    for minutes, seed in ((9, 1), (6, 2), (3, 3)):  # three capture files in the last hour
+        rows = sample_rows(150, shift=3.0, seed=seed)
+        write_capture(api, destination, now - timedelta(minutes=minutes), rows)
+    definition = dq_definition(baseline, settings, S3DataDistributionType="ShardedByS3Key")
+    definition["JobResources"]["ClusterConfig"]["InstanceCount"] = 2
+    api.dispatcher.call("CreateDataQualityJobDefinition", definition)
+    api.dispatcher.call(
+        "CreateMonitoringSchedule",
+        schedule_request("NOW", DataAnalysisStartTime="-PT1H", DataAnalysisEndTime="PT0H"),
+    )
+    execution = _wait_execution(api, "hourly", timeout=90)
+    assert execution["MonitoringExecutionStatus"] == "CompletedWithViolations", execution
+    job = api.processing.describe_processing_job(execution["ProcessingJobArn"].rsplit("/", 1)[1])
+    assert job.spec.cluster.instance_count == 2
+    data_inputs = [i for i in job.spec.inputs if i.input_name.startswith("endpoint_input")]
+    assert data_inputs
+    assert {i.s3_input.s3_data_distribution_type for i in data_inputs if i.s3_input} == {
+        "ShardedByS3Key"
+    }
+    reports = Path(settings.home) / "reports" / "churn" / "hourly"
+    [statistics] = reports.rglob("statistics.json")
+    counts = json.loads(statistics.read_text())["dataset"]["item_count"]
+    assert counts == 450  # every record of the three files, each profiled by one host

@@ -34,6 +34,7 @@ from plimsoll.engines.profile import (
     profile_batch,
     suggest_constraints,
 )
+from plimsoll.errors import InsufficientData
 from plimsoll.images._analyzer_outputs import (
     drift_distances,
     metrics_enabled,
@@ -42,6 +43,8 @@ from plimsoll.images._analyzer_outputs import (
     write_report,
 )
 from plimsoll.images._analyzer_read import Exclusions, capture_input, dataset_state
+from plimsoll.images._analyzer_shard import Part, dataset_part, shared_state, state_part
+from plimsoll.images._host_merge import HostExchange
 
 logger = logging.getLogger("DefaultDataAnalyzer")
 
@@ -130,20 +133,39 @@ def _window(config: AnalyzerConfig) -> tuple[datetime, datetime] | None:
 
 
 def _current_state(
-    config: AnalyzerConfig, names: list[str] | None, exclusions: Exclusions
-) -> ProfileState:
+    config: AnalyzerConfig, names: list[str] | None, exclusions: Exclusions, exchange: HostExchange
+) -> ProfileState | None:
+    """The profile of the current data; None on a worker host (its part went to the primary)."""
     if config.capture_index_names() is None:
-        return dataset_state(config, feature_names=names, exclusions=exclusions)
+        if not exchange.distributed:
+            return dataset_state(config, feature_names=names, exclusions=exclusions)
+        return shared_state(
+            exchange, config, lambda files: dataset_part(config, files, names, exclusions)
+        )
     script = config.get("record_preprocessor_script")
     preprocessor = Preprocessor.load(Path(script)) if script else None
-    found = capture_input(
-        config,
-        feature_names=names,
-        window=_window(config),
-        preprocessor=preprocessor,
-        exclusions=exclusions,
-    )
-    return profile_batch(found.table)
+
+    def read(files: list[Path] | None) -> ProfileState:
+        found = capture_input(
+            config,
+            feature_names=names,
+            window=_window(config),
+            preprocessor=preprocessor,
+            exclusions=exclusions,
+            files=files,
+        )
+        return profile_batch(found.table)
+
+    if not exchange.distributed:
+        return read(None)
+
+    def part(files: list[Path]) -> Part:
+        try:
+            return state_part(read(files), files[0] if files else None)
+        except InsufficientData as exc:
+            return Part(no_data=exc.message)
+
+    return shared_state(exchange, config, part)
 
 
 def _without_excluded(
@@ -156,8 +178,11 @@ def _without_excluded(
     return replace(checks, features=tuple(kept)), [f.name for f in kept]
 
 
-def run_monitoring(config: AnalyzerConfig) -> list[Violation]:
+def run_monitoring(config: AnalyzerConfig, exchange: HostExchange) -> list[Violation] | None:
     """Runs the execution ``config`` describes; its violations (outputs already written).
+
+    With more than one host, a worker profiles its part of the data, sends it to the primary
+    and returns None; the primary checks and writes everything.
 
     Raises:
         InsufficientData: no data in the window.
@@ -167,7 +192,9 @@ def run_monitoring(config: AnalyzerConfig) -> list[Violation]:
     baseline = load_baseline(config)
     names = baseline.feature_names()
     exclusions = Exclusions.parse(config.get("exclude_features_attribute"))
-    state = _current_state(config, names, exclusions)
+    state = _current_state(config, names, exclusions, exchange)
+    if state is None:
+        return None
     current = finalize(state)
     logger.info(
         "The number of rows in the dataframe is %d; the number of columns is %d",

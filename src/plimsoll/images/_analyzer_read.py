@@ -44,7 +44,7 @@ from plimsoll.errors import InsufficientData
 
 logger = logging.getLogger("DefaultDataAnalyzer")
 
-__all__ = ["Exclusions", "capture_input", "data_files", "dataset_state"]
+__all__ = ["Exclusions", "capture_input", "data_files", "dataset_state", "file_state"]
 
 BLOCK_BYTES = 32 << 20  # Arrow reads CSV in blocks; each block is profiled, then merged
 WHOLE_FILE_BYTES = 256 << 20  # smaller CSV files are read at once, larger ones streamed
@@ -161,6 +161,17 @@ def _batches(config: AnalyzerConfig, path: Path, names: list[str] | None) -> Ite
         )
 
 
+def file_state(
+    config: AnalyzerConfig, path: Path, feature_names: list[str] | None, exclusions: Exclusions
+) -> ProfileState:
+    """The profile of one dataset file (CSV, JSON or Parquet), block by block."""
+    logger.info("Files to process: %s", path)
+    state = ZERO
+    for table in _read_ahead(_batches(config, path, feature_names)):
+        state = merge(state, profile_batch(exclusions.apply(table)))
+    return state
+
+
 def dataset_state(
     config: AnalyzerConfig, *, feature_names: list[str] | None, exclusions: Exclusions
 ) -> ProfileState:
@@ -176,9 +187,7 @@ def dataset_state(
         raise InsufficientData(f"{NO_DATA_MESSAGE}: no file under dataset_source {source}")
     state = ZERO
     for path in files:
-        logger.info("Files to process: %s", path)
-        for table in _read_ahead(_batches(config, path, feature_names)):
-            state = merge(state, profile_batch(exclusions.apply(table)))
+        state = merge(state, file_state(config, path, feature_names, exclusions))
     if state.item_count == 0:
         raise InsufficientData(NO_DATA_MESSAGE)
     return state
@@ -257,14 +266,19 @@ def capture_input(
     window: tuple[datetime, datetime] | None,
     preprocessor: Preprocessor | None,
     exclusions: Exclusions,
+    files: list[Path] | None = None,
 ) -> MonitorInput:
     """The table of the capture records under ``dataset_source`` inside ``window``.
+
+    Args:
+        files: The capture files to read (default: every file under ``dataset_source``).
 
     Raises:
         InsufficientData: no record in the window (SageMaker's "Job inputs had no data").
         EngineError: encoding mismatch or a failing preprocessor.
     """
-    files = data_files(Path(config.get("dataset_source")))
+    if files is None:
+        files = data_files(Path(config.get("dataset_source")))
     logger.info("Files to process: %d capture files", len(files))
     names = tuple(config.capture_index_names() or ())
     columnar = (

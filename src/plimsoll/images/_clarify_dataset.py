@@ -24,6 +24,10 @@ because the bias engine's grouping rules depend on them (spec §2.1). Paths are 
 (the ``jmespath`` package); the common dotted-name and ``[index]`` paths take a fast path that
 gives the same values.
 
+Files are read one table per file (:func:`file_tables`) and concatenated in name order
+(:func:`concat_files`), so tables read by several hosts and sent as bytes
+(:func:`tables_to_bytes`) give the same dataset as one host reading every file.
+
 A :class:`Dataset` may also hold *side* columns, joined in from the facet or predicted-label
 files (:mod:`._clarify_sides`): they are analysed but never sent to the model.
 """
@@ -34,6 +38,7 @@ import csv
 import io
 import json
 import re
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +53,19 @@ import pyarrow.parquet as pq
 from plimsoll.compat.clarify_analysis_config import AnalysisConfig
 from plimsoll.errors import ValidationError
 
-__all__ = ["Dataset", "baseline_rows", "column_name", "csv_columns", "load_dataset"]
+__all__ = [
+    "Dataset",
+    "baseline_rows",
+    "column_name",
+    "concat_files",
+    "csv_columns",
+    "dataset_files",
+    "dataset_from_table",
+    "file_tables",
+    "load_dataset",
+    "tables_from_bytes",
+    "tables_to_bytes",
+]
 
 Column = npt.NDArray[Any]
 _PATH_STEP = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
@@ -85,14 +102,19 @@ def column_name(dataset_names: list[str], name_or_index: str | int, what: str) -
     return name_or_index
 
 
-def _files(data_dir: Path) -> list[Path]:
+def dataset_files(data_dir: Path) -> list[Path]:
+    """Every visible file under ``data_dir`` (or ``data_dir`` itself), sorted; may be empty."""
     if data_dir.is_file():
         return [data_dir]
-    files = sorted(
+    return sorted(
         p
         for p in data_dir.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
     )
+
+
+def _files(data_dir: Path) -> list[Path]:
+    files = dataset_files(data_dir)
     if not files:
         raise ValidationError(f"No dataset files found under {data_dir}")
     return files
@@ -228,7 +250,8 @@ def _to_numpy(column: pa.ChunkedArray) -> Column:
     return np.asarray(column.to_numpy())
 
 
-def _read_table(config: AnalysisConfig, files: list[Path]) -> pa.Table:
+def file_tables(config: AnalysisConfig, files: list[Path]) -> list[pa.Table]:
+    """Each file read as the config's ``dataset_type`` describes, one table per file."""
     kind = config.dataset_type
     tables: list[pa.Table] = []
     for path in files:
@@ -246,7 +269,48 @@ def _read_table(config: AnalysisConfig, files: list[Path]) -> pa.Table:
                 "Clarify image (supported: text/csv, application/jsonlines, application/json, "
                 "application/x-parquet, application/x-image)"
             )
-    return pa.concat_tables(tables, promote_options="permissive")
+    return tables
+
+
+def tables_to_bytes(pieces: list[tuple[Path, pa.Table]]) -> bytes:
+    """Per-file tables as bytes (each an Arrow IPC stream after its file's path), so that a
+    host can send the files it read to the host that analyses them."""
+    out = io.BytesIO()
+    for path, table in pieces:
+        key = json.dumps(list(path.parts)).encode("utf-8")
+        sink = io.BytesIO()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        body = sink.getvalue()
+        out.write(struct.pack("<IQ", len(key), len(body)) + key + body)
+    return out.getvalue()
+
+
+def tables_from_bytes(raw: bytes) -> list[tuple[Path, pa.Table]]:
+    """Inverse of :func:`tables_to_bytes`.
+
+    Raises:
+        ValueError: Not the byte form of per-file tables.
+    """
+    pieces, pos = [], 0
+    while pos < len(raw):
+        try:
+            key_size, body_size = struct.unpack_from("<IQ", raw, pos)
+            pos += struct.calcsize("<IQ")
+            parts = json.loads(raw[pos : pos + key_size].decode("utf-8"))
+            pos += key_size
+            table = pa.ipc.open_stream(raw[pos : pos + body_size]).read_all()
+        except (struct.error, ValueError, pa.ArrowInvalid) as exc:
+            raise ValueError(f"a host's dataset part is not readable: {exc}") from None
+        pos += body_size
+        pieces.append((Path(*parts), table))
+    return pieces
+
+
+def concat_files(pieces: list[tuple[Path, pa.Table]]) -> pa.Table:
+    """The per-file tables as one table, in file order (as one host reads the files)."""
+    ordered = sorted(pieces, key=lambda piece: piece[0].parts)
+    return pa.concat_tables([table for _, table in ordered], promote_options="permissive")
 
 
 def csv_columns(data: Path, headers: list[str] | None) -> dict[str, Column]:
@@ -287,7 +351,13 @@ def baseline_rows(data: Path, config: AnalysisConfig, width: int) -> list[list[A
 
 def load_dataset(config: AnalysisConfig, data_dir: Path) -> Dataset:
     """Reads every file under ``data_dir`` as the config's ``dataset_type`` describes."""
-    table = _read_table(config, _files(data_dir))
+    files = _files(data_dir)
+    pieces = list(zip(files, file_tables(config, files), strict=True))
+    return dataset_from_table(config, concat_files(pieces))
+
+
+def dataset_from_table(config: AnalysisConfig, table: pa.Table) -> Dataset:
+    """The dataset of the files' table: columns as arrays, the label columns resolved."""
     if table.num_rows == 0:
         raise ValidationError("The dataset has no rows")
     names = list(table.column_names)

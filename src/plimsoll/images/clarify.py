@@ -24,6 +24,14 @@ SageMaker APIs that ``AWS_ENDPOINT_URL_SAGEMAKER`` / ``AWS_ENDPOINT_URL_SAGEMAKE
 point at, a shadow endpoint for ``model_name``), and the explanations go to
 ``analysis.json``'s ``explanations`` plus ``explanations_shap/`` (:mod:`._clarify_explain`).
 
+With ``instance_count > 1`` (:mod:`._host_merge`) every host reads and parses its part of the
+``dataset`` input's files (ShardedByS3Key: its own files; FullyReplicated: every N-th file) and
+sends them as Arrow IPC tables to the primary, which puts the files back in name order and runs
+everything else on the whole table, so ``analysis.json`` is the one-host one: bias metrics need
+the joint distribution of facet, label and prediction, and the flip test needs every row, so
+gathering the parsed columns is the honest split. ``dataset_uri``, image datasets, the facet and
+predicted-label files, model calls, SHAP and PDP are read or run by the primary alone.
+
 Usage inside a job: ``python3 -m plimsoll.images.clarify``.
 """
 
@@ -46,15 +54,27 @@ from plimsoll.compat.clarify_analysis_config import (
     parse_analysis_config,
 )
 from plimsoll.compat.container_paths import MAX_MESSAGE_BYTES, OUTPUT_MESSAGE, PROCESSING_ROOT
-from plimsoll.errors import PlimsollError
+from plimsoll.errors import PlimsollError, ValidationError
 from plimsoll.images._clarify_bias import bias_sections, check_supported, model_needs
-from plimsoll.images._clarify_dataset import Dataset, baseline_rows, load_dataset
+from plimsoll.images._clarify_dataset import (
+    Dataset,
+    baseline_rows,
+    concat_files,
+    dataset_files,
+    dataset_from_table,
+    file_tables,
+    load_dataset,
+    tables_from_bytes,
+    tables_to_bytes,
+)
 from plimsoll.images._clarify_explain import explanations, feature_columns, feature_matrix
 from plimsoll.images._clarify_model import ModelClient, open_model
 from plimsoll.images._clarify_segments import segment_analysis
 from plimsoll.images._clarify_sides import attach_side_datasets
 from plimsoll.images._clarify_sources import Sources
 from plimsoll.images._clarify_vision import IMAGE_DATASET_TYPE, image_dataset
+from plimsoll.images._host_merge import HostExchange, host_files
+from plimsoll.images._job_hosts import read_job_hosts
 from plimsoll.reports import render_clarify_notebook, render_clarify_pdf, render_clarify_report
 
 logger = logging.getLogger("analyzer")
@@ -114,7 +134,38 @@ def _with_predictions(config: AnalysisConfig, dataset: Dataset, model: ModelClie
     return replace(dataset, columns={**dataset.columns, column: predicted}, predicted_label=column)
 
 
-def _load(config: AnalysisConfig, data_dir: Path, sources: Sources) -> Dataset:
+def _split(config: AnalysisConfig, exchange: HostExchange) -> bool:
+    """Whether the hosts share the reading: a tabular dataset from the ``dataset`` input.
+
+    Otherwise (one host, ``dataset_uri``, images) the primary reads the whole dataset."""
+    return (
+        exchange.distributed
+        and config.dataset_uri is None
+        and config.dataset_type != IMAGE_DATASET_TYPE
+    )
+
+
+def _own_files(config: AnalysisConfig, data_dir: Path, exchange: HostExchange) -> bytes:
+    """This host's files of the dataset, read into tables, as bytes (empty: no share)."""
+    if not _split(config, exchange):
+        return b""
+    files = host_files(dataset_files(data_dir), exchange.hosts)
+    logger.info("Host %s reads %d dataset files", exchange.hosts.current, len(files))
+    return tables_to_bytes(list(zip(files, file_tables(config, files), strict=True)))
+
+
+def _load(
+    config: AnalysisConfig, data_dir: Path, sources: Sources, exchange: HostExchange
+) -> Dataset:
+    if _split(config, exchange):
+        pieces = tables_from_bytes(_own_files(config, data_dir, exchange))
+        for raw in exchange.gather():
+            pieces += tables_from_bytes(raw)
+        if not pieces:
+            raise ValidationError(f"No dataset files found under {data_dir}")
+        dataset = dataset_from_table(config, concat_files(pieces))
+        return attach_side_datasets(config, dataset, sources)
+    exchange.gather()  # the other hosts' (empty) parts: they checked the config too
     if config.dataset_uri is not None:
         data_dir = sources.local(config.dataset_uri, "dataset_uri")
     if config.dataset_type == IMAGE_DATASET_TYPE:
@@ -145,14 +196,17 @@ def _bias(config: AnalysisConfig, dataset: Dataset) -> dict[str, Any]:
     return out
 
 
-def _analyze(config_dir: Path, data_dir: Path, output_dir: Path) -> None:
+def _analyze(config_dir: Path, data_dir: Path, output_dir: Path, exchange: HostExchange) -> None:
     config = parse_analysis_config(_read_config(config_dir))
     logger.info("Analysis config: %s", config.model_dump_json(exclude_none=True))
     check_supported(config)
+    if exchange.is_worker:
+        exchange.send(_own_files(config, data_dir, exchange))
+        return
     needs = model_needs(config)
     with tempfile.TemporaryDirectory(prefix="clarify-sources-") as scratch:
         sources = Sources(Path(scratch))
-        dataset = _load(config, data_dir, sources)
+        dataset = _load(config, data_dir, sources, exchange)
         logger.info("Dataset: %d rows, columns %s", dataset.rows, list(dataset.columns))
         config = _inline_baseline(config, dataset, sources)
         analysis: dict[str, Any] = {"version": config.version or ANALYSIS_VERSION}
@@ -189,20 +243,33 @@ def _write_report(analysis: dict[str, Any], report: ReportMethod, output_dir: Pa
     logger.info("Wrote %s", pdf)
 
 
+def _failed(text: str, exchange: HostExchange | None, message_file: Path) -> int:
+    """A worker hands its error to the primary, which fails the job naming the host (exit 0
+    here, so the job's reason is the primary's); otherwise the message and exit code 1."""
+    logger.error("%s", text)
+    if exchange is not None and exchange.report_error(text):
+        return 0
+    _write_message(message_file, f"Error: {text}")
+    return 1
+
+
 def run(config_dir: Path, data_dir: Path, output_dir: Path, message_file: Path) -> int:
     """Runs the analysis ``analysis_config.json`` asks for; returns the process exit code."""
     started = time.monotonic()
+    exchange: HostExchange | None = None
     try:
-        _analyze(config_dir, data_dir, output_dir)
+        exchange = HostExchange(read_job_hosts())
+        with exchange:
+            _analyze(config_dir, data_dir, output_dir, exchange)
     except (PlimsollError, OSError, pa.ArrowInvalid) as exc:
         text = exc.message if isinstance(exc, PlimsollError) else str(exc)
-        logger.error("%s", text)
-        _write_message(message_file, f"Error: {text}")
-        return 1
+        return _failed(text, exchange, message_file)
     except Exception as exc:  # the job must end with a message, never a bare stack trace
         logger.exception("Analysis failed")
-        _write_message(message_file, f"Error: Internal error: {type(exc).__name__}: {exc}")
-        return 1
+        return _failed(f"Internal error: {type(exc).__name__}: {exc}", exchange, message_file)
+    if exchange.is_worker:  # the primary analyses and writes the job's message
+        logger.info("This host's part is with %s", exchange.hosts.primary)
+        return 0
     logger.info("%s (%.1f s)", COMPLETED_MESSAGE, time.monotonic() - started)
     _write_message(message_file, COMPLETED_MESSAGE)
     return 0

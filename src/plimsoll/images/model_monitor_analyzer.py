@@ -14,6 +14,10 @@ The exit message goes to ``output_message_file`` (it becomes the job's ExitMessa
 ``Completed: ...`` / ``CompletedWithViolations: ... N violations.`` with exit code 0, or
 ``Error: <message>`` with exit code 1.
 
+With ``instance_count > 1`` every host profiles its part of ``dataset_source`` and the primary
+merges the partial profiles and writes every output (:mod:`._analyzer_shard`,
+:mod:`._host_merge`); the other hosts write nothing but their log.
+
 Usage inside a job: ``python3 -m plimsoll.images.model_monitor_analyzer``.
 """
 
@@ -40,6 +44,9 @@ from plimsoll.errors import PlimsollError
 from plimsoll.images._analyzer_monitor import run_monitoring
 from plimsoll.images._analyzer_outputs import completion_message, write_message, write_outputs
 from plimsoll.images._analyzer_read import Exclusions, dataset_state
+from plimsoll.images._analyzer_shard import dataset_part, shared_state
+from plimsoll.images._host_merge import HostExchange
+from plimsoll.images._job_hosts import read_job_hosts
 
 logger = logging.getLogger("DefaultDataAnalyzer")
 
@@ -61,13 +68,22 @@ def _with_drift_method(
     return replace(suggestion, monitoring_config=replace(cfg, distribution_constraints=dist))
 
 
-def run_baseline(config: AnalyzerConfig) -> None:
-    """Profiles the dataset and writes statistics.json and constraints.json."""
-    state = dataset_state(
-        config,
-        feature_names=None,
-        exclusions=Exclusions.parse(config.get("exclude_features_attribute")),
-    )
+def run_baseline(config: AnalyzerConfig, exchange: HostExchange | None = None) -> None:
+    """Profiles the dataset and writes statistics.json and constraints.json.
+
+    With more than one host, a worker profiles its part of the files and sends it to the
+    primary, which merges the parts and writes the files.
+    """
+    exclusions = Exclusions.parse(config.get("exclude_features_attribute"))
+    if exchange is None or not exchange.distributed:
+        state = dataset_state(config, feature_names=None, exclusions=exclusions)
+    else:
+        shared = shared_state(
+            exchange, config, lambda files: dataset_part(config, files, None, exclusions)
+        )
+        if shared is None:
+            return
+        state = shared
     result = finalize(state)
     logger.info("The number of rows in the dataframe is %d", result.item_count)
     suggestion = _with_drift_method(
@@ -78,27 +94,46 @@ def run_baseline(config: AnalyzerConfig) -> None:
     )
 
 
+def _failed(text: str, exchange: HostExchange | None, message_file: Path) -> int:
+    """Ends a failed analysis: a worker hands the error to the primary, which fails the job
+    naming the host (exit 0 here, so the job's reason is the primary's); otherwise the
+    message is written and the exit code is 1."""
+    logger.error("%s", text)
+    if exchange is not None and exchange.report_error(text):
+        return 0
+    write_message(message_file, f"Error: {text}")
+    return 1
+
+
 def run(env: Mapping[str, str]) -> int:
     """Runs the analysis the environment describes; returns the process exit code."""
     started = time.monotonic()
     message_file = Path(env.get("output_message_file") or DEFAULT_OUTPUT_MESSAGE_FILE)
+    exchange: HostExchange | None = None
     try:
-        config = AnalyzerConfig.from_environment(env)
-        logger.info("Performing analysis with input: %s", json.dumps(dict(config.values)))
-        if config.is_monitoring:
-            violations = len(run_monitoring(config))
-        else:
-            run_baseline(config)
-            violations = 0
+        exchange = HostExchange(read_job_hosts())
+        with exchange:
+            config = AnalyzerConfig.from_environment(env)
+            logger.info("Performing analysis with input: %s", json.dumps(dict(config.values)))
+            if config.is_monitoring:
+                found = run_monitoring(config, exchange)
+                violations = 0 if found is None else len(found)
+            else:
+                run_baseline(config, exchange)
+                violations = 0
     except (PlimsollError, AnalyzerConfigError, OSError, pa.ArrowInvalid) as exc:
         text = exc.message if isinstance(exc, PlimsollError) else str(exc)
-        logger.error("%s", text)
-        write_message(message_file, f"Error: {text}")
-        return 1
+        return _failed(text, exchange, message_file)
     except Exception as exc:  # the job must end with a message, never a bare stack trace
         logger.exception("Analysis failed")
-        write_message(message_file, f"Error: Internal error: {type(exc).__name__}: {exc}")
-        return 1
+        return _failed(f"Internal error: {type(exc).__name__}: {exc}", exchange, message_file)
+    if exchange.is_worker:  # the primary writes the outputs and the job's message
+        logger.info(
+            "This host's part is with %s (%.1f s)",
+            exchange.hosts.primary,
+            time.monotonic() - started,
+        )
+        return 0
     message = completion_message(violations)
     logger.info("%s (%.1f s)", message, time.monotonic() - started)
     write_message(message_file, message)

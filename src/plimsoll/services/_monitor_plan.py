@@ -171,9 +171,14 @@ def _basename(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _file_input(name: str, uri: str, local_dir: str) -> ProcessingInputSpec:
+def _file_input(
+    name: str, uri: str, local_dir: str, distribution: str = "FullyReplicated"
+) -> ProcessingInputSpec:
     return ProcessingInputSpec(
-        input_name=name, s3_input=S3InputSpec(s3_uri=uri, local_path=local_dir)
+        input_name=name,
+        s3_input=S3InputSpec(
+            s3_uri=uri, local_path=local_dir, s3_data_distribution_type=distribution
+        ),
     )
 
 
@@ -252,8 +257,11 @@ def execution_job_spec(
     """
     dataset_source = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint")
     output_path = str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH)
+    # ShardedByS3Key on the endpoint/batch input: each instance gets its share of the capture
+    # files (the analyzer profiles them and algo-1 merges); baseline and scripts go to all.
+    distribution = str(plan.input.get("S3DataDistributionType") or "FullyReplicated")
     inputs = [
-        _file_input(f"endpoint_input_{i}", item.s3_uri, item.local_path)
+        _file_input(f"endpoint_input_{i}", item.s3_uri, item.local_path, distribution)
         for i, item in enumerate(data_inputs, 1)
     ]
     if constraints_uri:

@@ -15,6 +15,7 @@ from plimsoll.engines.profile.profile import (
     merge,
     profile_batch,
 )
+from plimsoll.engines.profile.serialise import state_from_bytes, state_to_bytes
 from plimsoll.engines.profile.suggest import (
     ConstraintSuggestion,
     DistributionConstraints,
@@ -40,5 +41,7 @@ __all__ = [
     "finalize",
     "merge",
     "profile_batch",
+    "state_from_bytes",
+    "state_to_bytes",
     "suggest_constraints",
 ]
