@@ -28,6 +28,8 @@ SAGEMAKER_PATH_MODULES = [
     "plimsoll.deserializers",
     "plimsoll.clarify",
     "plimsoll.sdk.clarify",
+    "plimsoll.spark.processing",
+    "plimsoll.sdk.spark.processing",
 ]
 
 
@@ -71,6 +73,8 @@ def test_all_equals_public_names(module_name: str) -> None:
         "plimsoll.model_monitor",
         "plimsoll.model_monitor.dataset_format",
         "plimsoll.clarify",
+        "plimsoll.spark",
+        "plimsoll.spark.processing",
     ],
 )
 def test_top_level_modules_re_export_sdk_objects(module_name: str) -> None:

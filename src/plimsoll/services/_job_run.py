@@ -136,7 +136,11 @@ class JobRun:
             else:
                 handle = self._launch()
                 launched = True
-                outcome = self._watch(handle)
+                try:
+                    outcome = self._watch(handle)
+                except BaseException:  # never leave hosts running behind an internal error
+                    self._shut_down(handle)
+                    raise
         except ValidationError as exc:
             outcome = Outcome(status=JobStatus.FAILED, failure_reason=f"ClientError: {exc}")
         except PlimsollError as exc:

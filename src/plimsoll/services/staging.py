@@ -167,14 +167,17 @@ def _walk_files(root: Path) -> list[Path]:
     stack = [root]
     while stack:
         folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found.append(Path(entry.path))
+        try:  # a running job creates and deletes folders (Spark's block managers) as we walk
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append(Path(entry.path))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
     return sorted(found)
 
 
@@ -189,4 +192,10 @@ def upload_files(storage: StorageRouter, uploads: dict[str, Path]) -> int:
 
 def tree_size(root: Path) -> int:
     """Bytes of regular files below ``root`` (symlinks not followed)."""
-    return sum(p.stat().st_size for p in _walk_files(root) if p.exists())
+    total = 0
+    for path in _walk_files(root):
+        try:
+            total += path.stat().st_size
+        except FileNotFoundError:  # deleted since the walk saw it
+            continue
+    return total
