@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.seaweed",
     "tests.fixtures.postgres",
     "tests.fixtures.server",
+    "tests.fixtures.ray_cluster",
 ]

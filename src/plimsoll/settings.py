@@ -72,6 +72,9 @@ PLIMSOLL_MAX_LOG_BYTES = EnvVar(
 PLIMSOLL_SERVER_HOST = EnvVar("PLIMSOLL_SERVER_HOST", str, "Address `plimsoll server` binds.")
 PLIMSOLL_SERVER_PORT = EnvVar("PLIMSOLL_SERVER_PORT", int, "Port `plimsoll server` binds.")
 PLIMSOLL_RUNTIME = EnvVar("PLIMSOLL_RUNTIME", str, "Runtime that runs job hosts (local).")
+PLIMSOLL_RAY_ADDRESS = EnvVar(
+    "PLIMSOLL_RAY_ADDRESS", str, "Ray cluster of the ray runtime (host:port); unset: Ray finds it."
+)
 PLIMSOLL_INVOCATION_TIMEOUT_SECONDS = EnvVar(
     "PLIMSOLL_INVOCATION_TIMEOUT_SECONDS", float, "Seconds a model may take per invocation (60)."
 )
@@ -114,6 +117,7 @@ ALL_ENV_VARS: tuple[EnvVar[Any], ...] = (
     PLIMSOLL_SERVER_HOST,
     PLIMSOLL_SERVER_PORT,
     PLIMSOLL_RUNTIME,
+    PLIMSOLL_RAY_ADDRESS,
     PLIMSOLL_INVOCATION_TIMEOUT_SECONDS,
     PLIMSOLL_ENDPOINT_STARTUP_TIMEOUT_SECONDS,
     PLIMSOLL_CAPTURE_ROLL_SECONDS,
@@ -199,6 +203,7 @@ class Settings:
     server_host: str = "127.0.0.1"
     server_port: int = 8880
     runtime: str = "local"
+    ray_address: str | None = None
     invocation_timeout_seconds: float = 60.0
     endpoint_startup_timeout_seconds: float = 240.0
     capture_roll_seconds: float = 60.0

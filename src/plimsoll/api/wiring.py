@@ -73,7 +73,8 @@ def build_api(settings: Settings, *, scheduler: bool = True) -> Api:
     storage = build_storage(settings)
     store = open_store(settings.database_url)
     runtimes = RuntimeChoice(
-        settings.runtime, lambda name: get_runtime(name, sandbox=settings.sandbox)
+        settings.runtime,
+        lambda name: get_runtime(name, sandbox=settings.sandbox, address=settings.ray_address),
     )
     images = ImageCatalog(settings.images)
     processing = ProcessingService(

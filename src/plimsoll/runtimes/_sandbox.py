@@ -10,7 +10,8 @@ What a host process sees (order matters: later mounts go on top of earlier ones)
   ``/opt/ml`` (writable) and the Python layer at ``/opt/plimsoll/env`` (writable); ``/opt``
   itself is then remounted read-only;
 * ``/etc/hosts`` mapping ``localhost`` and every host name of the job to 127.0.0.1
-  (hosts share the machine's network namespace and reach each other over loopback);
+  (hosts share the machine's network namespace and reach each other over loopback), or,
+  under the Ray runtime, each host name to the address of the node that runs it;
 * fresh ``/dev`` and ``/proc`` (``/proc/sys`` read-only: the job runs as a capless uid 0,
   which the kernel still lets write most sysctls); its own PID, UTS (hostname = host name) and IPC
   namespaces; no capabilities; its own session (so the runtime can signal the job's
@@ -92,10 +93,15 @@ def probe_bwrap() -> BwrapProbe:
     return BwrapProbe(path=path, version=version, problem=None)
 
 
-def hosts_file(host_names: Iterable[str]) -> bytes:
-    """The ``/etc/hosts`` of a job: localhost and every host name on loopback."""
+def hosts_file(hosts: Iterable[str] | Mapping[str, str]) -> bytes:
+    """The ``/etc/hosts`` of a job: localhost, then every host name at its address.
+
+    ``hosts`` is either host names (all on loopback: every host runs on this machine) or a
+    mapping of host name to the IP address of the machine that runs it.
+    """
+    addresses = hosts if isinstance(hosts, Mapping) else dict.fromkeys(hosts, "127.0.0.1")
     lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback"]
-    lines += [f"127.0.0.1\t{name}" for name in host_names]
+    lines += [f"{address}\t{name}" for name, address in addresses.items()]
     return ("\n".join(lines) + "\n").encode()
 
 

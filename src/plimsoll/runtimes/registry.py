@@ -7,6 +7,7 @@ carries ``err``, the hint shown when that import fails (a missing extra or syste
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +20,10 @@ _known: dict[str, dict[str, str]] = {
         "class": "plimsoll.runtimes.local.LocalRuntime",
         "err": "the local runtime ships with plimsoll; its sandbox needs "
         "`apt-get install bubblewrap` (or set PLIMSOLL_SANDBOX=none)",
+    },
+    "ray": {
+        "class": "plimsoll.runtimes.ray.RayRuntime",
+        "err": "the ray runtime needs Ray: `pip install 'plimsoll[ray]'`",
     },
 }
 
@@ -37,12 +42,14 @@ def register_runtime(name: str, cls: str, *, err: str = "", clobber: bool = Fals
     _known[name] = {"class": cls, "err": err}
 
 
-def get_runtime(name: str, *, sandbox: str = "auto") -> Runtime:
+def get_runtime(name: str, *, sandbox: str = "auto", address: str | None = None) -> Runtime:
     """Builds the runtime registered under ``name``.
 
     Args:
-        name: a registry key such as ``"local"``.
+        name: a registry key such as ``"local"`` or ``"ray"``.
         sandbox: the isolation the runtime should use (``auto``, ``bwrap`` or ``none``).
+        address: the cluster to run on, given to runtimes that take an ``address`` (``ray``);
+            ignored by the others.
 
     Raises:
         ConfigError: no runtime is registered under ``name``.
@@ -59,7 +66,10 @@ def get_runtime(name: str, *, sandbox: str = "auto") -> Runtime:
         raise RuntimeUnavailable(
             f"runtime {name!r} cannot be loaded: {exc}. {entry['err']}"
         ) from exc
-    runtime = cls(sandbox=sandbox)
+    options: dict[str, Any] = {"sandbox": sandbox}
+    if address is not None and "address" in inspect.signature(cls).parameters:
+        options["address"] = address
+    runtime = cls(**options)
     if not isinstance(runtime, Runtime):
         raise ConfigError(f"runtime {name!r}: {entry['class']} is not a Runtime")
     return runtime
