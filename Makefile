@@ -65,6 +65,8 @@ bench: install
 	cd benchmarks && ../$(BIN)/python bench_serving.py
 	cd benchmarks && ../$(BIN)/python bench_model_monitor.py
 	cd benchmarks && ../$(BIN)/python bench_clarify.py
+	cd benchmarks && ../$(BIN)/python bench_spark.py
+	cd benchmarks && ../$(BIN)/python bench_distributed.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
