@@ -32,6 +32,7 @@ from plimsoll.cli._monitor_render import (
     when,
 )
 from plimsoll.cli._sessions import session
+from plimsoll.model_monitor.ground_truth import read_ground_truth_file, upload_ground_truth
 from plimsoll.sdk.exceptions import UnexpectedStatusException
 from plimsoll.sdk.model_monitor import DatasetFormat, DefaultModelMonitor
 from plimsoll.sdk.s3 import S3Downloader
@@ -358,3 +359,31 @@ def _follow(sess: Session, execution: dict[str, Any]) -> dict[str, Any]:
                 f"{job_name(execution) or ''}"
             )
     return execution
+
+
+@monitor.group("ground-truth")
+def ground_truth() -> None:
+    """Ground-truth labels for model-quality monitoring (Plimsoll extension)."""
+
+
+@ground_truth.command("upload")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "destination", required=True, help="The schedule's ground-truth S3 URI.")
+@click.option(
+    "--time", "upload_time", default=None, help="Upload hour, ISO 8601 (default now; naive=UTC)."
+)
+def ground_truth_upload(file: Path, destination: str, upload_time: str | None) -> None:
+    """Upload the labels in FILE: CSV rows event_id,label or JSON lines of ready records.
+
+    They land in <--to URI>/yyyy/mm/dd/hh/<uuid>.jsonl, hh being the (UTC) hour of upload.
+    """
+    when = None
+    if upload_time is not None:
+        when = _parse_time(upload_time)
+        if when is None:
+            raise click.BadParameter(
+                f"{upload_time!r} is not an ISO 8601 time", param_hint="--time"
+            )
+    records = read_ground_truth_file(file)
+    uri = upload_ground_truth(records, destination, sagemaker_session=session(), upload_time=when)
+    click.echo(f"Uploaded {len(records)} labels to {uri}")
