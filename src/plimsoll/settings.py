@@ -170,6 +170,11 @@ DEFAULT_IMAGE_RULES: tuple[ImageRule, ...] = (
         entrypoint=("python3", "-m", "plimsoll.images.model_monitor_analyzer"),
     ),
     ImageRule(
+        # The first job of a model-quality execution: captured records joined to ground truth.
+        pattern="*sagemaker-model-monitor-groundtruth-merger*",
+        entrypoint=("python3", "-m", "plimsoll.images.groundtruth_merger"),
+    ),
+    ImageRule(
         pattern="*sagemaker-clarify-processing*",
         entrypoint=("python3", "-m", "plimsoll.images.clarify"),
         platform_api=True,  # creates shadow endpoints and invokes models, as Clarify does

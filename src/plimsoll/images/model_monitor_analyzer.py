@@ -9,6 +9,8 @@ It reads the same environment variables and paths as SageMaker's analyzer
 * A monitoring execution (``baseline_constraints`` or ``baseline_statistics`` set, or capture
   data ``sagemakerCaptureJson``): see :mod:`plimsoll.images._analyzer_monitor`; it also writes
   ``constraint_violations.json`` and, when enabled, a CloudWatch metric file.
+* ``analysis_type=MODEL_QUALITY``: model-quality baselining or monitoring over merged records,
+  see :mod:`plimsoll.images._analyzer_quality` (on the primary host only).
 
 The exit message goes to ``output_message_file`` (it becomes the job's ExitMessage):
 ``Completed: ...`` / ``CompletedWithViolations: ... N violations.`` with exit code 0, or
@@ -43,6 +45,7 @@ from plimsoll.engines.profile import ConstraintSuggestion, finalize, suggest_con
 from plimsoll.errors import PlimsollError
 from plimsoll.images._analyzer_monitor import run_monitoring
 from plimsoll.images._analyzer_outputs import completion_message, write_message, write_outputs
+from plimsoll.images._analyzer_quality import is_model_quality, run_model_quality
 from plimsoll.images._analyzer_read import Exclusions, dataset_state
 from plimsoll.images._analyzer_shard import dataset_part, shared_state
 from plimsoll.images._host_merge import HostExchange
@@ -115,7 +118,11 @@ def run(env: Mapping[str, str]) -> int:
         with exchange:
             config = AnalyzerConfig.from_environment(env)
             logger.info("Performing analysis with input: %s", json.dumps(dict(config.values)))
-            if config.is_monitoring:
+            if is_model_quality(config):
+                # One host evaluates everything; the others of a multi-host job write nothing.
+                found_quality = None if exchange.is_worker else run_model_quality(config)
+                violations = 0 if found_quality is None else len(found_quality)
+            elif config.is_monitoring:
                 found = run_monitoring(config, exchange)
                 violations = 0 if found is None else len(found)
             else:
