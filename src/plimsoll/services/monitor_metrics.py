@@ -21,12 +21,28 @@ import threading
 from collections.abc import Iterable
 
 from plimsoll.compat.monitor_metrics import MetricDatum
-from plimsoll.metadata.monitoring_entities import ExecutionRecord
+from plimsoll.metadata.monitoring_entities import ExecutionRecord, MonitoringType
 
 __all__ = ["DATA_METRICS_NAMESPACE", "MonitorMetrics"]
 
 DATA_METRICS_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
 BATCH_DATA_METRICS_NAMESPACE = "aws/sagemaker/ModelMonitoring/data-metrics"
+# (endpoint, batch transform) namespace of each monitoring type (spec model_monitor.md §4.6)
+_NAMESPACES = {
+    MonitoringType.DATA_QUALITY: (DATA_METRICS_NAMESPACE, BATCH_DATA_METRICS_NAMESPACE),
+    MonitoringType.MODEL_QUALITY: (
+        "aws/sagemaker/Endpoints/model-metrics",
+        "aws/sagemaker/ModelMonitoring/model-metrics",
+    ),
+    MonitoringType.MODEL_BIAS: (
+        "aws/sagemaker/Endpoints/bias-metrics",
+        "aws/sagemaker/ModelMonitoring/bias-metrics",
+    ),
+    MonitoringType.MODEL_EXPLAINABILITY: (
+        "aws/sagemaker/Endpoints/explainability-metrics",
+        "aws/sagemaker/ModelMonitoring/explainability-metrics",
+    ),
+}
 
 _Labels = tuple[tuple[str, str], ...]
 
@@ -53,9 +69,8 @@ class MonitorMetrics:
 
     def record_execution(self, execution: ExecutionRecord, data: Iterable[MetricDatum]) -> None:
         """Counts the finished execution and keeps the latest value of each of its series."""
-        namespace = (
-            DATA_METRICS_NAMESPACE if execution.endpoint_name else BATCH_DATA_METRICS_NAMESPACE
-        )
+        endpoint, batch = _NAMESPACES[execution.monitoring_type]
+        namespace = endpoint if execution.endpoint_name else batch
         with self._lock:
             key = (execution.schedule_name, execution.status.value)
             self._executions[key] = self._executions.get(key, 0) + 1

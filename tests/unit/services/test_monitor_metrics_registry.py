@@ -12,7 +12,11 @@ T = datetime(2024, 5, 6, 7, tzinfo=UTC)
 DIMS = (("Endpoint", "churn"), ("MonitoringSchedule", 'hour"ly'))
 
 
-def _execution(status: ExecutionStatus, endpoint: str | None = "churn") -> ExecutionRecord:
+def _execution(
+    status: ExecutionStatus,
+    endpoint: str | None = "churn",
+    kind: MonitoringType = MonitoringType.DATA_QUALITY,
+) -> ExecutionRecord:
     return ExecutionRecord(
         execution_id=f"s-{status}",
         schedule_name="hourly",
@@ -20,7 +24,7 @@ def _execution(status: ExecutionStatus, endpoint: str | None = "churn") -> Execu
         creation_time=T,
         last_modified_time=T,
         status=status,
-        monitoring_type=MonitoringType.DATA_QUALITY,
+        monitoring_type=kind,
         endpoint_name=endpoint,
     )
 
@@ -60,3 +64,15 @@ def test_batch_executions_use_the_monitoring_namespace() -> None:
     datum = MetricDatum(name="feature_non_null_a", timestamp=T, dimensions=(), value=1.0)
     metrics.record_execution(_execution(ExecutionStatus.COMPLETED, endpoint=None), [datum])
     assert 'namespace="aws/sagemaker/ModelMonitoring/data-metrics"' in metrics.render()
+
+
+def test_model_quality_metrics_go_to_the_model_metrics_namespace() -> None:
+    metrics = MonitorMetrics()
+    auc = MetricDatum(name="auc", timestamp=T, dimensions=DIMS, value=0.93)
+    quality = MonitoringType.MODEL_QUALITY
+    metrics.record_execution(_execution(ExecutionStatus.COMPLETED, kind=quality), [auc])
+    metrics.record_execution(_execution(ExecutionStatus.COMPLETED, None, quality), [auc])
+    text = metrics.render()
+    assert 'namespace="aws/sagemaker/Endpoints/model-metrics",metric_name="auc"' in text
+    assert 'namespace="aws/sagemaker/ModelMonitoring/model-metrics",metric_name="auc"' in text
+    assert "data-metrics" not in text
