@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from plimsoll.compat.monitor_cron import parse_schedule_expression
 from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
 from plimsoll.compat.monitor_metrics import MetricDatum, MetricFileError, read_metric_files
 from plimsoll.compat.monitor_window import (
@@ -27,14 +28,24 @@ from plimsoll.compat.monitor_window import (
 )
 from plimsoll.errors import PlimsollError, ResourceInUse, ResourceNotFound, ValidationError
 from plimsoll.metadata.base import MetadataStore
-from plimsoll.metadata.entities import JobStatus
+from plimsoll.metadata.entities import JobStatus, ProcessingJob
 from plimsoll.metadata.monitoring_entities import (
     ExecutionQuery,
     ExecutionRecord,
     ExecutionStatus,
+    MonitoringType,
     ScheduleRecord,
 )
+from plimsoll.services._monitor_merge import (
+    analysis_job_name,
+    ground_truth_inputs,
+    is_merge_job,
+    merge_job_name,
+    merge_job_spec,
+    merged_inputs,
+)
 from plimsoll.services._monitor_plan import (
+    MERGED_DATA_DIR,
     CaptureInput,
     MonitoringJobPlan,
     execution_job_spec,
@@ -93,6 +104,8 @@ class Executions:
             job = self._processing.describe_processing_job(execution.processing_job_name)
         except ResourceNotFound:
             return self._finish(execution, ExecutionStatus.FAILED, "Processing job not found")
+        if is_merge_job(execution.processing_job_name) and job.status is JobStatus.COMPLETED:
+            return self._start_analysis(execution, job)
         if job.status is JobStatus.COMPLETED:
             violations = (job.exit_message or "").startswith(_VIOLATIONS_PREFIX)
             status = (
@@ -189,6 +202,8 @@ class Executions:
 
     def _data_inputs(self, plan: MonitoringJobPlan, window: MonitorWindow) -> list[CaptureInput]:
         local = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint").rstrip("/")
+        if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+            local = MERGED_DATA_DIR
         if plan.endpoint_input is None:
             uri = str(plan.input["DataCapturedDestinationS3Uri"])
             return (
@@ -238,6 +253,19 @@ class Executions:
             inputs = self._data_inputs(plan, window)
             if not inputs:
                 return self._finish(execution, ExecutionStatus.FAILED, NO_DATA_MESSAGE)
+            if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+                assert plan.ground_truth_uri is not None  # plan_from_definition checks it
+                truth = ground_truth_inputs(
+                    self._storage, plan.ground_truth_uri, window, self._clock()
+                )
+                self._baseline(plan)  # a baselining job that has not completed fails now
+                spec = merge_job_spec(
+                    plan,
+                    job_name=merge_job_name(at, secrets.token_hex(12)),
+                    capture_inputs=inputs,
+                    truth_inputs=truth,
+                )
+                return self._started(execution, self._processing.create_processing_job(spec))
             constraints, statistics = self._baseline(plan)
             name = f"model-monitoring-{at:%Y%m%d%H%M}-{secrets.token_hex(12)}"
             spec = execution_job_spec(
@@ -255,21 +283,74 @@ class Executions:
             logger.warning("execution %s failed to start: %s", execution.execution_id, exc)
             return self._finish(execution, ExecutionStatus.FAILED, str(exc))
         logger.info(
-            "execution %s started as processing job %s (window %s - %s)",
-            execution.execution_id,
-            job.spec.name,
-            window.start,
-            window.end,
+            "execution %s: window %s - %s", execution.execution_id, window.start, window.end
         )
+        return self._started(execution, job)
+
+    def _started(
+        self,
+        execution: ExecutionRecord,
+        job: ProcessingJob,
+        expected: tuple[ExecutionStatus, ...] = (ExecutionStatus.PENDING,),
+    ) -> ExecutionRecord:
+        """Points the execution at ``job`` (its merge job first, for model quality)."""
+        logger.info("execution %s runs processing job %s", execution.execution_id, job.spec.name)
         changed = self._store.update_execution(
             execution.execution_id,
             status=ExecutionStatus.IN_PROGRESS,
-            expected_status=(ExecutionStatus.PENDING,),
+            expected_status=expected,
             processing_job_name=job.spec.name,
             processing_job_arn=job.arn,
             last_modified_time=self._clock(),
         )
         return changed or self._store.get_execution(execution.execution_id)
+
+    def _start_analysis(self, execution: ExecutionRecord, merge: ProcessingJob) -> ExecutionRecord:
+        """The merge job completed: start the model-quality analysis job on its output."""
+        try:
+            schedule = self._store.get_schedule(execution.schedule_name)
+            plan = self._plan(schedule)
+            at = execution.scheduled_time
+            window = self._window(schedule, plan, at, _window_kind(schedule, at))
+            inputs = merged_inputs(self._storage, merge.spec)
+            if not inputs:
+                return self._finish(execution, ExecutionStatus.FAILED, NO_DATA_MESSAGE)
+            constraints, _ = self._baseline(plan)
+            spec = execution_job_spec(
+                plan,
+                job_name=analysis_job_name(merge.spec.name),
+                schedule_name=schedule.name,
+                endpoint_name=schedule.endpoint_name,
+                window=window,
+                data_inputs=inputs,
+                constraints_uri=constraints,
+                statistics_uri=None,
+            )
+            try:
+                job = self._processing.create_processing_job(spec)
+            except ResourceInUse:  # another refresh started it first
+                job = self._processing.describe_processing_job(spec.name)
+        except PlimsollError as exc:
+            logger.warning(
+                "execution %s: analysis failed to start: %s", execution.execution_id, exc
+            )
+            return self._finish(execution, ExecutionStatus.FAILED, str(exc))
+        return self._started(execution, job, expected=(execution.status,))
+
+    def advance(self) -> None:
+        """Refreshes running model-quality executions, so a finished merge job starts its
+        analysis job even when nobody describes the execution (called every scheduler tick)."""
+        for status in ACTIVE:
+            page, _ = self._store.list_executions(
+                ExecutionQuery(
+                    status_equals=status.value,
+                    monitoring_type_equals=MonitoringType.MODEL_QUALITY.value,
+                    max_results=100,
+                )
+            )
+            for execution in page:
+                if is_merge_job(execution.processing_job_name):
+                    self.refresh(execution)
 
     def _finish(
         self, execution: ExecutionRecord, status: ExecutionStatus, failure: str | None
@@ -320,3 +401,13 @@ class Executions:
                 "needs DataCaptureConfig with EnableCapture"
             )
         return capture.destination_s3_uri
+
+
+def _window_kind(schedule: ScheduleRecord, at: datetime) -> str:
+    """How ``start`` chose the window of an execution scheduled at ``at`` (recomputed when a
+    model-quality merge job ends): ``now`` for one-time schedules; a cron time is on the hour,
+    so an off-the-hour time was a manual run (on the hour, both give the same window)."""
+    expression = (schedule.config.get("ScheduleConfig") or {}).get("ScheduleExpression")
+    if expression and parse_schedule_expression(str(expression)).one_time:
+        return "now"
+    return "cron" if at == at.replace(minute=0, second=0, microsecond=0) else "manual"

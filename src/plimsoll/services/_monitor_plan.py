@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plimsoll.compat.monitor_window import MonitorWindow
+from plimsoll.errors import ValidationError
 from plimsoll.metadata.entities import (
     ClusterSpec,
     ProcessingInputSpec,
@@ -32,7 +33,14 @@ from plimsoll.metadata.entities import (
 )
 from plimsoll.metadata.monitoring_entities import JobDefinitionRecord, MonitoringType
 
-__all__ = ["CaptureInput", "MonitoringJobPlan", "execution_job_spec", "plan_from_definition"]
+__all__ = [
+    "MERGED_DATA_DIR",
+    "CaptureInput",
+    "MonitoringJobPlan",
+    "execution_job_spec",
+    "plan_from_definition",
+    "plan_from_inline",
+]
 
 BASELINE_CONSTRAINTS_DIR = "/opt/ml/processing/baseline/constraints"
 BASELINE_STATISTICS_DIR = "/opt/ml/processing/baseline/stats"
@@ -41,6 +49,14 @@ POSTPROCESSOR_DIR = "/opt/ml/processing/code/postprocessing"
 DEFAULT_OUTPUT_PATH = "/opt/ml/processing/output"
 CAPTURE_DATASET_FORMAT = {
     "sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}
+}
+MERGE_DATASET_FORMAT = {"sagemakerMergeJson": {"captureIndexNames": ["endpointOutput"]}}
+MERGED_DATA_DIR = "/opt/ml/processing/input_data"
+"""Where a model-quality execution stages captured (merge job) and merged (analysis) hours."""
+PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
+_DEFINITION_PREFIX = {
+    MonitoringType.DATA_QUALITY: "DataQuality",
+    MonitoringType.MODEL_QUALITY: "ModelQuality",
 }
 DEFAULT_MAX_RUNTIME = 3600
 _INPUT_ATTRIBUTES = (
@@ -74,6 +90,8 @@ class MonitoringJobPlan:
     max_runtime_in_seconds: int = DEFAULT_MAX_RUNTIME
     network_config: Mapping[str, Any] | None = None
     output_kms_key_id: str | None = None
+    ground_truth_uri: str | None = None
+    problem_type: str | None = None
 
     @property
     def input(self) -> Mapping[str, Any]:
@@ -124,27 +142,72 @@ def _app(app: Mapping[str, Any], environment: Mapping[str, str] | None) -> dict[
 
 
 def plan_from_definition(definition: JobDefinitionRecord) -> MonitoringJobPlan:
-    """The plan of a stored ``CreateDataQualityJobDefinition``."""
+    """The plan of a stored ``Create<DataQuality|ModelQuality>JobDefinition``.
+
+    Raises:
+        ValidationError: a model-quality definition without ``GroundTruthS3Input.S3Uri``,
+            ``ProblemType`` or ``EndpointInput``, or a type Plimsoll does not run yet.
+    """
+    prefix = _DEFINITION_PREFIX.get(definition.monitoring_type)
+    if prefix is None:
+        raise ValidationError(
+            f"MonitoringType {definition.monitoring_type.value} is not supported by Plimsoll "
+            "yet; DataQuality and ModelQuality are"
+        )
     body = definition.body
-    app = body["DataQualityAppSpecification"]
-    job_input = body["DataQualityJobInput"]
-    outputs = body["DataQualityJobOutputConfig"]
-    return MonitoringJobPlan(
+    app = body[f"{prefix}AppSpecification"]
+    job_input = body[f"{prefix}JobInput"]
+    outputs = body[f"{prefix}JobOutputConfig"]
+    plan = MonitoringJobPlan(
         monitoring_type=definition.monitoring_type,
         cluster=_cluster(body["JobResources"]),
         output=outputs["MonitoringOutputs"][0]["S3Output"],
         output_kms_key_id=outputs.get("KmsKeyId"),
         endpoint_input=job_input.get("EndpointInput"),
         batch_input=job_input.get("BatchTransformInput"),
+        ground_truth_uri=(job_input.get("GroundTruthS3Input") or {}).get("S3Uri"),
+        problem_type=app.get("ProblemType"),
         **_app(app, app.get("Environment")),
-        **_common(body, body.get("DataQualityBaselineConfig")),
+        **_common(body, body.get(f"{prefix}BaselineConfig")),
     )
+    if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+        _check_model_quality(plan)
+    return plan
+
+
+def _check_model_quality(plan: MonitoringJobPlan) -> None:
+    if not plan.ground_truth_uri:
+        raise ValidationError(
+            "ModelQualityJobInput.GroundTruthS3Input.S3Uri is required: a model-quality job "
+            "merges captured predictions with the ground truth uploaded there"
+        )
+    if plan.problem_type not in PROBLEM_TYPES:
+        raise ValidationError(
+            "ModelQualityAppSpecification.ProblemType is required and must be one of "
+            f"{', '.join(PROBLEM_TYPES)}"
+        )
+    if plan.endpoint_input is None:
+        raise ValidationError(
+            "Plimsoll runs model-quality jobs on an EndpointInput; BatchTransformInput is not "
+            "supported for ModelQuality yet"
+        )
 
 
 def plan_from_inline(
     definition: Mapping[str, Any], monitoring_type: MonitoringType
 ) -> MonitoringJobPlan:
-    """The plan of a schedule's inline ``MonitoringJobDefinition``."""
+    """The plan of a schedule's inline ``MonitoringJobDefinition``.
+
+    Raises:
+        ValidationError: ``monitoring_type`` is not DataQuality (SageMaker takes the other
+            types by ``MonitoringJobDefinitionName`` only).
+    """
+    if monitoring_type is not MonitoringType.DATA_QUALITY:
+        raise ValidationError(
+            f"MonitoringType {monitoring_type.value} needs MonitoringJobDefinitionName (a "
+            f"Create{monitoring_type.value}JobDefinition); an inline MonitoringJobDefinition "
+            "is DataQuality only"
+        )
     job_input = definition["MonitoringInputs"][0]
     outputs = definition["MonitoringOutputConfig"]
     return MonitoringJobPlan(
@@ -194,7 +257,9 @@ def _analyzer_environment(
     statistics_uri: str | None,
 ) -> dict[str, str]:
     data = plan.input
-    if plan.batch_input is not None:
+    if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+        dataset_format = MERGE_DATASET_FORMAT
+    elif plan.batch_input is not None:
         dataset_format = _lower_keys(data.get("DatasetFormat") or {"Csv": {"Header": False}})
     else:
         dataset_format = CAPTURE_DATASET_FORMAT
@@ -206,6 +271,9 @@ def _analyzer_environment(
         "sagemaker_monitoring_schedule_name": schedule_name,
         **window.to_env(),
     }
+    if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+        env["analysis_type"] = "MODEL_QUALITY"
+        env["problem_type"] = str(plan.problem_type)
     if endpoint_name:
         env["sagemaker_endpoint_name"] = endpoint_name
     for wire, key in _INPUT_ATTRIBUTES:
@@ -255,7 +323,11 @@ def execution_job_spec(
         constraints_uri: Baseline constraints (from the plan or its baselining job).
         statistics_uri: Baseline statistics (likewise).
     """
-    dataset_source = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint")
+    dataset_source = (
+        MERGED_DATA_DIR
+        if plan.monitoring_type is MonitoringType.MODEL_QUALITY
+        else str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint")
+    )
     output_path = str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH)
     # ShardedByS3Key on the endpoint/batch input: each instance gets its share of the capture
     # files (the analyzer profiles them and algo-1 merges); baseline and scripts go to all.

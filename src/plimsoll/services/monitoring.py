@@ -1,7 +1,8 @@
 """Model Monitor: job definitions, monitoring schedules and their executions.
 
 An execution is a processing job run with the schedule's image (for data quality, Plimsoll's
-built-in analyzer); starting and following it is ``_monitor_executions.Executions``'s job.
+built-in analyzer; model quality runs a ground-truth merge job, then the analyzer); starting
+and following it is ``_monitor_executions.Executions``'s job.
 This module holds the control plane: validating definitions and schedules, their states,
 and deciding when an execution is due.
 
@@ -245,6 +246,7 @@ class MonitoringService:
         now = now or self._clock()
         started: list[ExecutionRecord] = []
         with self._tick_lock:
+            self._executions.advance()
             for schedule in self._scheduled():
                 due = self._due_time(schedule, now)
                 if due is None:
@@ -322,11 +324,6 @@ class MonitoringService:
         else:
             assert inline is not None
             plan = plan_from_inline(inline, kind)
-        if plan.monitoring_type is not MonitoringType.DATA_QUALITY:
-            raise ValidationError(
-                f"MonitoringType {plan.monitoring_type.value} is not supported by Plimsoll yet; "
-                "DataQuality is"
-            )
         schedule_config = dict(config.get("ScheduleConfig") or {})
         cron = parse_schedule_expression(
             str(schedule_config.get("ScheduleExpression") or DEFAULT_EXPRESSION)

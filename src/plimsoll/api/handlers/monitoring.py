@@ -1,4 +1,5 @@
-"""Model Monitor handlers: data-quality job definitions, monitoring schedules, executions.
+"""Model Monitor handlers: data-quality job definitions, monitoring schedules, executions
+(model-quality job definitions: :mod:`plimsoll.api.handlers.model_quality`).
 
 Nested request structures (a job definition's body, ``MonitoringScheduleConfig``) are
 validated by their generated shapes here and handed to the service in wire form (JSON-ready
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from plimsoll.api.handlers import model_quality
 from plimsoll.api.handlers.processing import Handler
 from plimsoll.api.shapes import (
     CreateDataQualityJobDefinitionRequest,
@@ -72,7 +74,8 @@ def routes(service: MonitoringService) -> dict[str, Handler]:
         "ListMonitoringExecutions": list_monitoring_executions,
         "RunMonitoringSchedule": run_monitoring_schedule,  # Plimsoll extension
     }
-    return {name: partial(handler, service) for name, handler in handlers.items()}
+    bound = {name: partial(handler, service) for name, handler in handlers.items()}
+    return {**bound, **model_quality.routes(service)}
 
 
 def _wire(shape: Any) -> dict[str, Any]:

@@ -59,6 +59,8 @@ __all__ = [
     'CreateEndpointOutput',
     'CreateModelInput',
     'CreateModelOutput',
+    'CreateModelQualityJobDefinitionRequest',
+    'CreateModelQualityJobDefinitionResponse',
     'CreateMonitoringScheduleRequest',
     'CreateMonitoringScheduleResponse',
     'CreateProcessingJobRequest',
@@ -73,6 +75,7 @@ __all__ = [
     'DeleteEndpointConfigInput',
     'DeleteEndpointInput',
     'DeleteModelInput',
+    'DeleteModelQualityJobDefinitionRequest',
     'DeleteMonitoringScheduleRequest',
     'DeployedImage',
     'DeploymentConfig',
@@ -85,6 +88,8 @@ __all__ = [
     'DescribeEndpointOutput',
     'DescribeModelInput',
     'DescribeModelOutput',
+    'DescribeModelQualityJobDefinitionRequest',
+    'DescribeModelQualityJobDefinitionResponse',
     'DescribeMonitoringScheduleRequest',
     'DescribeMonitoringScheduleResponse',
     'DescribeProcessingJobRequest',
@@ -107,6 +112,8 @@ __all__ = [
     'ListEndpointConfigsOutput',
     'ListEndpointsInput',
     'ListEndpointsOutput',
+    'ListModelQualityJobDefinitionsRequest',
+    'ListModelQualityJobDefinitionsResponse',
     'ListModelsInput',
     'ListModelsOutput',
     'ListMonitoringExecutionsRequest',
@@ -121,6 +128,9 @@ __all__ = [
     'MetricsEndpoint',
     'ModelAccessConfig',
     'ModelDataSource',
+    'ModelQualityAppSpecification',
+    'ModelQualityBaselineConfig',
+    'ModelQualityJobInput',
     'ModelSummary',
     'MonitoringAppSpecification',
     'MonitoringBaselineConfig',
@@ -129,6 +139,7 @@ __all__ = [
     'MonitoringCsvDatasetFormat',
     'MonitoringDatasetFormat',
     'MonitoringExecutionSummary',
+    'MonitoringGroundTruthS3Input',
     'MonitoringInput',
     'MonitoringJobDefinition',
     'MonitoringJobDefinitionSummary',
@@ -2067,6 +2078,142 @@ class ListDataQualityJobDefinitionsResponse(WireShape):
 
 
 _ListDataQualityJobDefinitionsResponse = ListDataQualityJobDefinitionsResponse
+
+
+class ModelQualityBaselineConfig(WireShape):
+    """``ModelQualityBaselineConfig``."""
+
+    BaseliningJobName: _ProcessingJobName | None = None
+    ConstraintsResource: _MonitoringConstraintsResource | None = None
+
+
+_ModelQualityBaselineConfig = ModelQualityBaselineConfig
+_MonitoringProblemType = _Literal['BinaryClassification', 'MulticlassClassification', 'Regression']
+
+
+class ModelQualityAppSpecification(WireShape):
+    """``ModelQualityAppSpecification``."""
+
+    ImageUri: _ImageUri
+    ContainerEntrypoint: _ContainerEntrypoint | None = None
+    ContainerArguments: _MonitoringContainerArguments | None = None
+    RecordPreprocessorSourceUri: _S3Uri | None = None
+    PostAnalyticsProcessorSourceUri: _S3Uri | None = None
+    ProblemType: _MonitoringProblemType | None = None
+    Environment: _MonitoringEnvironmentMap | None = None
+
+
+_ModelQualityAppSpecification = ModelQualityAppSpecification
+
+
+class MonitoringGroundTruthS3Input(WireShape):
+    """``MonitoringGroundTruthS3Input``."""
+
+    S3Uri: _MonitoringS3Uri | None = None
+
+
+_MonitoringGroundTruthS3Input = MonitoringGroundTruthS3Input
+
+
+class ModelQualityJobInput(WireShape):
+    """``ModelQualityJobInput``."""
+
+    EndpointInput: _EndpointInput | None = None
+    BatchTransformInput: _BatchTransformInput | None = None
+    GroundTruthS3Input: _MonitoringGroundTruthS3Input
+
+
+_ModelQualityJobInput = ModelQualityJobInput
+
+
+class CreateModelQualityJobDefinitionRequest(WireShape):
+    """``CreateModelQualityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+    ModelQualityBaselineConfig: _ModelQualityBaselineConfig | None = None
+    ModelQualityAppSpecification: _ModelQualityAppSpecification
+    ModelQualityJobInput: _ModelQualityJobInput
+    ModelQualityJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+    Tags: _TagList | None = None
+
+
+_CreateModelQualityJobDefinitionRequest = CreateModelQualityJobDefinitionRequest
+
+
+class CreateModelQualityJobDefinitionResponse(WireShape):
+    """``CreateModelQualityJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+
+
+_CreateModelQualityJobDefinitionResponse = CreateModelQualityJobDefinitionResponse
+
+
+class DescribeModelQualityJobDefinitionRequest(WireShape):
+    """``DescribeModelQualityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DescribeModelQualityJobDefinitionRequest = DescribeModelQualityJobDefinitionRequest
+
+
+class DescribeModelQualityJobDefinitionResponse(WireShape):
+    """``DescribeModelQualityJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+    JobDefinitionName: _MonitoringJobDefinitionName
+    CreationTime: _Timestamp
+    ModelQualityBaselineConfig: _ModelQualityBaselineConfig | None = None
+    ModelQualityAppSpecification: _ModelQualityAppSpecification
+    ModelQualityJobInput: _ModelQualityJobInput
+    ModelQualityJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+
+
+_DescribeModelQualityJobDefinitionResponse = DescribeModelQualityJobDefinitionResponse
+
+
+class DeleteModelQualityJobDefinitionRequest(WireShape):
+    """``DeleteModelQualityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DeleteModelQualityJobDefinitionRequest = DeleteModelQualityJobDefinitionRequest
+
+
+class ListModelQualityJobDefinitionsRequest(WireShape):
+    """``ListModelQualityJobDefinitionsRequest``."""
+
+    EndpointName: _EndpointName | None = None
+    SortBy: _MonitoringJobDefinitionSortKey | None = None
+    SortOrder: _SortOrder | None = None
+    NextToken: _NextToken | None = None
+    MaxResults: _MaxResults | None = None
+    NameContains: _NameContains | None = None
+    CreationTimeBefore: _Timestamp | None = None
+    CreationTimeAfter: _Timestamp | None = None
+
+
+_ListModelQualityJobDefinitionsRequest = ListModelQualityJobDefinitionsRequest
+
+
+class ListModelQualityJobDefinitionsResponse(WireShape):
+    """``ListModelQualityJobDefinitionsResponse``."""
+
+    JobDefinitionSummaries: _MonitoringJobDefinitionSummaryList
+    NextToken: _NextToken | None = None
+
+
+_ListModelQualityJobDefinitionsResponse = ListModelQualityJobDefinitionsResponse
 _MonitoringScheduleName = _Annotated[str, _StringConstraints(min_length=1, max_length=63, pattern='^(?:[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})\\Z')]
 _ScheduleExpression = _Annotated[str, _StringConstraints(min_length=1, max_length=256)]
 
@@ -2370,6 +2517,10 @@ OPERATION_SHAPES: dict[str, _OperationShapes] = {
     'DescribeDataQualityJobDefinition': (DescribeDataQualityJobDefinitionRequest, DescribeDataQualityJobDefinitionResponse),
     'DeleteDataQualityJobDefinition': (DeleteDataQualityJobDefinitionRequest, None),
     'ListDataQualityJobDefinitions': (ListDataQualityJobDefinitionsRequest, ListDataQualityJobDefinitionsResponse),
+    'CreateModelQualityJobDefinition': (CreateModelQualityJobDefinitionRequest, CreateModelQualityJobDefinitionResponse),
+    'DescribeModelQualityJobDefinition': (DescribeModelQualityJobDefinitionRequest, DescribeModelQualityJobDefinitionResponse),
+    'DeleteModelQualityJobDefinition': (DeleteModelQualityJobDefinitionRequest, None),
+    'ListModelQualityJobDefinitions': (ListModelQualityJobDefinitionsRequest, ListModelQualityJobDefinitionsResponse),
     'CreateMonitoringSchedule': (CreateMonitoringScheduleRequest, CreateMonitoringScheduleResponse),
     'DescribeMonitoringSchedule': (DescribeMonitoringScheduleRequest, DescribeMonitoringScheduleResponse),
     'UpdateMonitoringSchedule': (UpdateMonitoringScheduleRequest, UpdateMonitoringScheduleResponse),

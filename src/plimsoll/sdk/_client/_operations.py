@@ -106,6 +106,18 @@ class BotoOperations(abc.ABC):
     def list_data_quality_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("ListDataQualityJobDefinitions", kwargs)
 
+    def create_model_quality_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateModelQualityJobDefinition", kwargs)
+
+    def describe_model_quality_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeModelQualityJobDefinition", kwargs)
+
+    def delete_model_quality_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteModelQualityJobDefinition", kwargs)
+
+    def list_model_quality_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListModelQualityJobDefinitions", kwargs)
+
     def run_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
         """Plimsoll extension (no boto3 counterpart): one execution of a schedule, now."""
         return self._call("RunMonitoringSchedule", kwargs)

@@ -10,6 +10,7 @@ from plimsoll.sdk.model_monitor._baselining import BaseliningJob
 from plimsoll.sdk.model_monitor._default import DefaultModelMonitor
 from plimsoll.sdk.model_monitor._execution import MonitoringExecution
 from plimsoll.sdk.model_monitor._model_monitor import ModelMonitor
+from plimsoll.sdk.model_monitor._model_quality import ModelQualityMonitor
 from plimsoll.sdk.model_monitor._monitoring_io import (
     BatchTransformInput,
     EndpointInput,
@@ -41,6 +42,7 @@ __all__ = [
     "DefaultModelMonitor",
     "EndpointInput",
     "ModelMonitor",
+    "ModelQualityMonitor",
     "MonitoringDatasetFormat",
     "MonitoringExecution",
     "MonitoringOutput",
