@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from plimsoll.exceptions import UnexpectedStatusException
-from plimsoll.model_monitor import Constraints, DatasetFormat, DefaultModelMonitor, Statistics
+from plimsoll.model_monitor import (
+    Constraints,
+    DatasetFormat,
+    DefaultModelMonitor,
+    ModelQualityMonitor,
+    Statistics,
+)
 from plimsoll.session import Session
 from plimsoll.settings import Settings
 
@@ -74,3 +80,37 @@ def test_files_of_a_failed_baseline_raise_unexpected_status(
         monitor.baseline_statistics()
     with pytest.raises(ValueError, match="No suggestion jobs were kicked off"):
         DefaultModelMonitor(role="any", sagemaker_session=session).suggested_constraints()
+
+
+QUALITY = (
+    Path(__file__).resolve().parents[3]
+    / "shared/reference/model_monitor/examples_model_quality_churn"
+)
+
+
+def test_model_quality_suggest_baseline_reproduces_the_churn_baseline(session: Session) -> None:
+    """ModelQualityMonitor.suggest_baseline as the churn notebook calls it, run by the
+    analyzer's MODEL_QUALITY mode: the real metrics and suggested thresholds come back."""
+    monitor = ModelQualityMonitor(
+        role="any", instance_count=1, instance_type="ml.m5.xlarge", sagemaker_session=session
+    )
+    job = monitor.suggest_baseline(
+        baseline_dataset=str(QUALITY / "baseline_input/validation_with_predictions.csv"),
+        dataset_format=DatasetFormat.csv(header=True),
+        output_s3_uri=f"s3://{session.default_bucket()}/churn/quality-baseline",
+        problem_type="BinaryClassification",
+        inference_attribute="prediction",
+        probability_attribute="probability",
+        ground_truth_attribute="label",
+        wait=True,
+    )
+    assert job.describe()["ProcessingJobStatus"] == "Completed"
+    metrics = monitor.baseline_statistics().body_dict["binary_classification_metrics"]
+    assert metrics["confusion_matrix"] == {"0": {"0": 173, "1": 0}, "1": {"0": 12, "1": 16}}
+    assert metrics["auc"]["value"] == pytest.approx(0.9395127993393898, abs=1e-15)
+    constraints = monitor.suggested_constraints().body_dict["binary_classification_constraints"]
+    assert constraints["recall"] == {
+        "threshold": 0.5714285714285714,
+        "comparison_operator": "LessThanThreshold",
+    }
+    assert constraints["false_positive_rate"]["comparison_operator"] == "GreaterThanThreshold"
