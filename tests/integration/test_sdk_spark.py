@@ -163,14 +163,15 @@ def test_pyspark_two_hosts_run_on_a_standalone_cluster(
     assert result["helper"] == "helper-loaded"
 
 
-def test_spark_jar_processor_runs_a_compiled_jar(
+def test_spark_jar_processor_runs_a_compiled_jar_on_two_hosts(
     session: Session, sales_uri: str, tmp_path: Path
 ) -> None:
+    """The jar on the job's own standalone cluster (the image tests run a jar on one host)."""
     jar = compile_spark_jar(tmp_path)
     processor = SparkJarProcessor(
         role="SageMakerRole",
         framework_version="3.3",
-        instance_count=1,
+        instance_count=2,
         instance_type="ml.m5.xlarge",
         sagemaker_session=session,
         max_runtime_in_seconds=600,
