@@ -168,6 +168,7 @@ def main() -> None:
         for label, t in times.items()
     )
     two, one_ray = median(times["Ray, 2 hosts"]), median(times["Ray, 1 host"])
+    projected = one_ray / 2 + 0.1 * one_ray
     body = f"""
 ## Distributed analysis: the Model Monitor analyzer over hosts on Ray
 
@@ -187,11 +188,12 @@ Command: `cd benchmarks && ../.venv/bin/python bench_distributed.py --runs {args
 Scaling here: 2 hosts on Ray take {two / one_ray:.2f}x the time of 1 host on Ray. This
 machine has 2 cores, and one host already profiles columns on both (a thread per column
 batch), so a second host on the same 2 cores can only use what one host leaves idle (its
-single-threaded read and parse phases), and it adds a second sandbox and the merge. On a real cluster each host brings its own
-cores, disk and staging bandwidth: the per-host part (read, parse, profile: nearly all of the
-time) divides by the number of hosts, and the merge adds a few KB per column per host, so a
-2-node cluster would be expected near {one_ray / 2 + 0.1 * one_ray:.1f} s (half the 1-host
-time plus ~10 % for staging, start and merge; a projection, not a measurement).
+single-threaded read and parse phases), and it adds a second sandbox and the merge.
+On a real cluster each host brings its own cores, disk and staging bandwidth: the per-host
+part (read, parse, profile: nearly all of the time) divides by the number of hosts, and the
+merge adds a few KB per column per host, so a 2-node cluster would be expected near
+{projected:.1f} s (half the 1-host time plus ~10 % for staging, start and merge; a
+projection, not a measurement).
 Other processes used {watch.others_cores:.2f} of the 2 cores on average during the runs.
 """
     write_section("distributed-analysis", body, {"rows": args.rows, **times})

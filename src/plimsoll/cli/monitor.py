@@ -33,6 +33,7 @@ from plimsoll.cli._monitor_render import (
 )
 from plimsoll.cli._sessions import session
 from plimsoll.model_monitor.ground_truth import read_ground_truth_file, upload_ground_truth
+from plimsoll.reports import render_model_quality_report
 from plimsoll.sdk.exceptions import UnexpectedStatusException
 from plimsoll.sdk.model_monitor import DatasetFormat, DefaultModelMonitor
 from plimsoll.sdk.s3 import S3Downloader
@@ -288,8 +289,18 @@ def _report_job(sagemaker: Any, name: str) -> str:
 @click.option("--open/--no-open", "open_it", default=False, help="Open it in a browser.")
 @click.option("--output", default=None, type=click.Path(dir_okay=False), help="Local file.")
 def report(schedule_or_job: str, open_it: bool, output: str | None) -> None:
-    """Find the HTML report of a schedule's latest execution (or of a job) and print its path."""
+    """Find the HTML report of a schedule's latest execution (or of a job) and print its path.
+
+    For a model-quality schedule the report (every execution's metrics over time) is rendered
+    now and written as report.html into the latest execution's output folder.
+    """
     sess = session()
+    if _is_model_quality(sess.sagemaker_client, schedule_or_job):
+        path = _model_quality_report(sess, schedule_or_job, output)
+        click.echo(str(path))
+        if open_it:
+            webbrowser.open(path.as_uri())
+        return
     job = _report_job(sess.sagemaker_client, schedule_or_job)
     uri = _output_uri(sess.sagemaker_client, job)
     if uri is None:
@@ -309,6 +320,82 @@ def report(schedule_or_job: str, open_it: bool, output: str | None) -> None:
     click.echo(str(path))
     if open_it:
         webbrowser.open(path.as_uri())
+
+
+def _is_model_quality(sagemaker: Any, name: str) -> bool:
+    try:
+        described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name)
+    except ClientError:  # not a schedule: _report_job tells jobs from unknown names
+        return False
+    kind = described.get("MonitoringType") or described.get("MonitoringScheduleConfig", {}).get(
+        "MonitoringType"
+    )
+    return bool(kind == "ModelQuality")
+
+
+def _read_json(sess: Session, uri: str) -> dict[str, Any] | None:
+    """A JSON document through the session's storage; None when there is no such object."""
+    try:
+        found = json.loads(S3Downloader.read_bytes(uri, sess))
+    except FileNotFoundError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _model_quality_history(
+    sess: Session, schedule: str
+) -> list[tuple[datetime, dict[str, Any], dict[str, Any] | None, str]]:
+    """Every finished execution that wrote statistics.json: (time, statistics, violations,
+    output folder), newest first. Failed merges (no statistics) are left out."""
+    sagemaker = sess.sagemaker_client
+    found = []
+    for item in _executions(sagemaker, schedule, 1000):
+        job = job_name(item)
+        if job is None or item.get("MonitoringExecutionStatus") not in EXECUTION_TERMINAL:
+            continue
+        uri = _output_uri(sagemaker, job)
+        statistics = None if uri is None else _read_json(sess, f"{uri}/statistics.json")
+        if uri is None or statistics is None:
+            continue
+        violations = _read_json(sess, f"{uri}/constraint_violations.json")
+        found.append((item["ScheduledTime"], statistics, violations, uri))
+    return found
+
+
+def _baseline_constraints(sess: Session, schedule: str) -> dict[str, Any] | None:
+    """The constraints.json of the schedule's job definition, when it has a baseline."""
+    sagemaker = sess.sagemaker_client
+    described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=schedule)
+    definition = described.get("MonitoringScheduleConfig", {}).get("MonitoringJobDefinitionName")
+    if not definition:
+        return None
+    job_definition = sagemaker.describe_model_quality_job_definition(JobDefinitionName=definition)
+    baseline = job_definition.get("ModelQualityBaselineConfig") or {}
+    uri = (baseline.get("ConstraintsResource") or {}).get("S3Uri")
+    return _read_json(sess, str(uri)) if uri else None
+
+
+def _model_quality_report(sess: Session, schedule: str, output: str | None) -> Path:
+    """Renders the schedule's history, stores it as the latest execution's report.html and
+    returns a local path to it (the folder itself for file:// outputs, else a copy)."""
+    history = _model_quality_history(sess, schedule)
+    if not history:
+        raise click.ClickException(f"no execution of {schedule} has written statistics yet")
+    page = render_model_quality_report(
+        [(moment, statistics, violations) for moment, statistics, violations, _ in history],
+        title=f"Model quality: {schedule}",
+        constraints=_baseline_constraints(sess, schedule),
+    )
+    target = f"{history[0][3]}/report.html"
+    data = page.encode("utf-8")
+    sess._storage_for(target).write_bytes(target, data)  # noqa: SLF001 - composition root
+    local = _local_path(history[0][3])
+    if local is not None and output is None:
+        return local / "report.html"
+    path = Path(output or f"{schedule}-report.html").resolve()
+    path.write_bytes(data)
+    click.echo(f"stored {target}", err=True)
+    return path
 
 
 def _local_path(uri: str) -> Path | None:

@@ -12,10 +12,12 @@ from plimsoll.reports.clarify import (
     render_clarify_report,
 )
 from plimsoll.reports.data_quality import render_data_quality_report
+from plimsoll.reports.model_quality import render_model_quality_report
 
 __all__ = [
     "render_clarify_notebook",
     "render_clarify_pdf",
     "render_clarify_report",
     "render_data_quality_report",
+    "render_model_quality_report",
 ]

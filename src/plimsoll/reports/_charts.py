@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plimsoll.reports._html import Markup
-from plimsoll.reports._svg import Canvas, Scale, fmt_number, fmt_percent, nice_ticks
+from plimsoll.reports._svg import Canvas, Scale, coord, fmt_number, fmt_percent, nice_ticks
 
 BASELINE = ("baseline", "base-bar")
 CURRENT = ("current", "cur-bar")
@@ -178,4 +178,111 @@ def completeness_chart(rows: Sequence[CompletenessRow]) -> Markup:
         canvas.text(right + 8, y0 + 9, values, cls="alert" if alert else "")
     canvas.line(left, top, left, bottom, "axis")
     canvas.text((left + right) / 2, bottom + 34, "share of rows with a value", "middle")
+    return canvas.render()
+
+
+@dataclass(frozen=True, slots=True)
+class TimePoint:
+    """One execution's value of a metric; ``violated`` marks it in the alert style."""
+
+    label: str
+    seconds: float
+    value: float
+    violated: bool = False
+
+
+def _time_ticks(points: Sequence[TimePoint], limit: int = 6) -> list[TimePoint]:
+    step = max(1, math.ceil(len(points) / limit))
+    chosen = list(points[::step])
+    if points and chosen[-1] is not points[-1]:
+        chosen[-1] = points[-1]
+    return chosen
+
+
+def history_chart(
+    title: str, points: Sequence[TimePoint], threshold: float | None, threshold_label: str = ""
+) -> Markup:
+    """A metric over executions: a line through the finite values, placed by time.
+
+    The threshold is a dashed horizontal line in the alert colour; a violating point is a
+    larger alert square with a ``▼`` above it (shape as well as colour). NaN values are gaps.
+    """
+    canvas = Canvas(560, 270, title)
+    left, right, top, bottom = 62.0, 530.0, 44.0, 208.0
+    values = [p.value for p in points if math.isfinite(p.value)]
+    if threshold is not None and math.isfinite(threshold):
+        values.append(threshold)
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high == low:
+        low, high = low - 0.5, high + 0.5
+    ticks = nice_ticks(low, high, 4)
+    y = Scale((min([low, *ticks]), max([high, *ticks])), (bottom, top))
+    seconds = [p.seconds for p in points]
+    pad = 1.0 if len(set(seconds)) < 2 else 0.0
+    x = Scale((min(seconds, default=0.0) - pad, max(seconds, default=1.0) + pad), (left, right))
+    canvas.text(8, 18, _shorten(title, 80), cls="title")
+    legend = [("value", "base-line")]
+    if threshold is not None:
+        legend.append(("violation ▼", "alert-bar"))
+    canvas.legend(right, 36, legend)
+    for tick in ticks:
+        canvas.line(left, y(tick), right, y(tick), "grid")
+        canvas.text(left - 6, y(tick) + 4, fmt_number(tick), "end")
+    if threshold is not None and math.isfinite(threshold):
+        ty = y(threshold)
+        canvas.parts.append(
+            f'<line x1="{coord(left)}" y1="{coord(ty)}" x2="{coord(right)}" y2="{coord(ty)}" '
+            'class="threshold" style="stroke:var(--alert);stroke-width:1.5;'
+            'stroke-dasharray:4 3"/>'
+        )
+        canvas.text(right, ty - 4, threshold_label or f"threshold {fmt_number(threshold)}", "end")
+    finite = [p for p in points if math.isfinite(p.value)]
+    canvas.path([(x(p.seconds), y(p.value)) for p in finite], "base-line")
+    for p in finite:
+        px, py = x(p.seconds), y(p.value)
+        tip = f"{p.label}: {p.value!r}" + (" (violation)" if p.violated else "")
+        if p.violated:
+            canvas.rect(px - 4, py - 4, 8, 8, "alert-bar violation", tip)
+            canvas.text(px, py - 7, "▼", "middle", "alert")
+        else:
+            canvas.rect(px - 2.5, py - 2.5, 5, 5, "base-bar", tip)
+    canvas.line(left, bottom, right, bottom, "axis")
+    canvas.line(left, top, left, bottom, "axis")
+    for p in _time_ticks(points):
+        canvas.line(x(p.seconds), bottom, x(p.seconds), bottom + 4, "axis")
+        canvas.text(x(p.seconds), bottom + 16, p.label, "middle")
+    canvas.text((left + right) / 2, bottom + 36, "execution (UTC)", "middle")
+    return canvas.render()
+
+
+def curve_chart(
+    title: str,
+    x_label: str,
+    y_label: str,
+    xs: Sequence[float],
+    ys: Sequence[float],
+    diagonal: bool = False,
+) -> Markup:
+    """A curve on the unit square (ROC, precision-recall); ``diagonal`` draws the chance line."""
+    canvas = Canvas(360, 330, title)
+    left, right, top, bottom = 56.0, 340.0, 34.0, 278.0
+    x = Scale((0.0, 1.0), (left, right))
+    y = Scale((0.0, 1.0), (bottom, top))
+    canvas.text(8, 18, _shorten(title, 50), cls="title")
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        canvas.line(left, y(tick), right, y(tick), "grid")
+        canvas.text(left - 6, y(tick) + 4, fmt_number(tick), "end")
+        canvas.text(x(tick), bottom + 16, fmt_number(tick), "middle")
+    if diagonal:
+        canvas.line(x(0.0), y(0.0), x(1.0), y(1.0), "grid")
+    points = [
+        (x(px), y(py))
+        for px, py in zip(xs, ys, strict=False)
+        if math.isfinite(px) and math.isfinite(py)
+    ]
+    canvas.path(points, "base-line")
+    canvas.line(left, bottom, right, bottom, "axis")
+    canvas.line(left, top, left, bottom, "axis")
+    canvas.text((left + right) / 2, bottom + 36, x_label, "middle")
+    canvas.vertical_text(14, (top + bottom) / 2, y_label)
     return canvas.render()

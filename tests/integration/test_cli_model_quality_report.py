@@ -1,0 +1,97 @@
+"""``plimsoll monitor report`` on a model-quality schedule: the history of real executions."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from plimsoll.api.wiring import Api, build_api
+from plimsoll.cli.main import cli
+from plimsoll.settings import Settings
+from tests.integration._monitoring import store_endpoint
+from tests.integration.test_model_quality_service import _write_traffic, mq_definition
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def cli_settings(home: Path) -> Settings:
+    return Settings.load(home=home, stop_grace_seconds=2.0, scheduler_interval_seconds=0)
+
+
+@pytest.fixture
+def api(cli_settings: Settings) -> Iterator[Api]:
+    built = build_api(cli_settings, scheduler=False)
+    yield built
+    built.close()
+
+
+def _ok(runner: CliRunner, *args: str) -> Result:
+    result = runner.invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_report_shows_every_execution_of_a_model_quality_schedule(
+    api: Api, cli_settings: Settings, home: Path
+) -> None:
+    runner = CliRunner(env={"PLIMSOLL_HOME": str(home), "PLIMSOLL_ENDPOINT_URL": ""})
+    destination = store_endpoint(api, cli_settings)
+    truth = f"file://{home}/ground-truth"
+    _write_traffic(api, destination, truth, datetime.now(UTC) - timedelta(minutes=10), 200)
+    constraints = home / "baseline" / "constraints.json"
+    constraints.parent.mkdir(parents=True)
+    constraints.write_text(
+        json.dumps(
+            {
+                "version": 0.0,
+                "binary_classification_constraints": {
+                    "accuracy": {"threshold": 0.95, "comparison_operator": "LessThanThreshold"}
+                },
+            }
+        )
+    )
+    definition = mq_definition(cli_settings)
+    definition["ModelQualityBaselineConfig"] = {
+        "ConstraintsResource": {"S3Uri": f"file://{constraints}"}
+    }
+    api.dispatcher.call("CreateModelQualityJobDefinition", definition)
+    api.dispatcher.call(
+        "CreateMonitoringSchedule",
+        {
+            "MonitoringScheduleName": "mq-hourly",
+            "MonitoringScheduleConfig": {
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+                "MonitoringJobDefinitionName": "mq-def",
+                "MonitoringType": "ModelQuality",
+            },
+        },
+    )
+    with pytest.raises(AssertionError, match="no execution of mq-hourly has written"):
+        _ok(runner, "monitor", "report", "mq-hourly")
+    for _ in range(2):
+        ran = _ok(runner, "monitor", "run", "mq-hourly", "--wait").output
+        assert "CompletedWithViolations" in ran, ran
+
+    path = Path(_ok(runner, "monitor", "report", "mq-hourly").output.strip())
+    assert path.name == "report.html" and path.is_relative_to(home / "reports" / "churn")
+    page = path.read_text()
+    accuracy = re.search(r"<svg [^>]*><title>accuracy</title>.*?</svg>", page)
+    assert accuracy is not None
+    points = re.findall(r'<rect [^>]*class="([^"]*)"><title>\d{4}-[^<]*</title>', accuracy[0])
+    assert points == ["alert-bar violation", "alert-bar violation"]  # 2 executions, both below
+    assert 'class="threshold"' in accuracy[0] and "threshold 0.95" in accuracy[0]
+    assert "2 (" in page  # the header counts both executions
+    # The data-quality path is untouched: an unknown name is still a one-line error.
+    missing = runner.invoke(cli, ["monitor", "report", "nope"])
+    assert missing.exit_code != 0 and "Traceback" not in missing.output
