@@ -46,6 +46,7 @@ postgres:
 
 demo: install
 	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/model_quality.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools examples
@@ -64,6 +65,7 @@ bench: install
 	cd benchmarks && ../$(BIN)/python bench_staging.py
 	cd benchmarks && ../$(BIN)/python bench_serving.py
 	cd benchmarks && ../$(BIN)/python bench_model_monitor.py
+	cd benchmarks && ../$(BIN)/python bench_model_quality.py
 	cd benchmarks && ../$(BIN)/python bench_clarify.py
 	cd benchmarks && ../$(BIN)/python bench_spark.py
 	cd benchmarks && ../$(BIN)/python bench_distributed.py
