@@ -135,8 +135,12 @@ def format_inference_time(epoch_seconds: float) -> str:
     return _utc(_epoch_ms(epoch_seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_inference_time(value: str) -> datetime:
     """The aware UTC datetime of an ``inferenceTime`` value.
+
+    Cached: a day of capture holds at most 86,400 distinct seconds, and ``strptime`` was a
+    fifth of the time of merging captured records with their ground truth.
 
     Raises:
         ValueError: ``value`` is not ``YYYY-MM-DDTHH:MM:SSZ``.
