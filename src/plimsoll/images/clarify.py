@@ -18,6 +18,11 @@ The exit message goes to ``/opt/ml/output/message`` (the job's ExitMessage or Fa
 ``Completed: Job completed successfully.`` with exit code 0, or ``Error: <message>`` with exit
 code 1.
 
+In a monitoring job (baseline constraints at ``/opt/ml/processing/baseline/constraints/
+analysis.json`` or named by ``baseline_constraints``; :mod:`._clarify_monitor`) the image also
+writes ``constraint_violations.json`` (bias drift, feature-attribution drift) and ends with the
+analyzer's ``Completed: ... with no violations.`` / ``CompletedWithViolations: ... N violations.``
+
 Post-training bias without a ``predicted_label`` column, ``shap`` and ``pdp`` call the model
 named by ``predictor`` (:mod:`plimsoll.images._clarify_model`: the endpoint through the
 SageMaker APIs that ``AWS_ENDPOINT_URL_SAGEMAKER`` / ``AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME``
@@ -69,6 +74,7 @@ from plimsoll.images._clarify_dataset import (
 )
 from plimsoll.images._clarify_explain import explanations, feature_columns, feature_matrix
 from plimsoll.images._clarify_model import ModelClient, open_model
+from plimsoll.images._clarify_monitor import baseline_path, exit_message, write_violations
 from plimsoll.images._clarify_segments import segment_analysis
 from plimsoll.images._clarify_sides import attach_side_datasets
 from plimsoll.images._clarify_sources import Sources
@@ -196,13 +202,17 @@ def _bias(config: AnalysisConfig, dataset: Dataset) -> dict[str, Any]:
     return out
 
 
-def _analyze(config_dir: Path, data_dir: Path, output_dir: Path, exchange: HostExchange) -> None:
+def _analyze(
+    config_dir: Path, data_dir: Path, output_dir: Path, exchange: HostExchange
+) -> int | None:
+    """Writes the outputs; the number of violations in a monitoring job, else None."""
     config = parse_analysis_config(_read_config(config_dir))
     logger.info("Analysis config: %s", config.model_dump_json(exclude_none=True))
     check_supported(config)
     if exchange.is_worker:
         exchange.send(_own_files(config, data_dir, exchange))
-        return
+        return None
+    baseline = baseline_path()
     needs = model_needs(config)
     with tempfile.TemporaryDirectory(prefix="clarify-sources-") as scratch:
         sources = Sources(Path(scratch))
@@ -226,6 +236,7 @@ def _analyze(config_dir: Path, data_dir: Path, output_dir: Path, exchange: HostE
     logger.info("Wrote %s", output_dir / ANALYSIS_FILE)
     if config.methods.report is not None:
         _write_report(analysis, config.methods.report, output_dir)
+    return None if baseline is None else write_violations(baseline, analysis, output_dir)
 
 
 def _write_report(analysis: dict[str, Any], report: ReportMethod, output_dir: Path) -> None:
@@ -260,7 +271,7 @@ def run(config_dir: Path, data_dir: Path, output_dir: Path, message_file: Path) 
     try:
         exchange = HostExchange(read_job_hosts())
         with exchange:
-            _analyze(config_dir, data_dir, output_dir, exchange)
+            violations = _analyze(config_dir, data_dir, output_dir, exchange)
     except (PlimsollError, OSError, pa.ArrowInvalid) as exc:
         text = exc.message if isinstance(exc, PlimsollError) else str(exc)
         return _failed(text, exchange, message_file)
@@ -270,8 +281,9 @@ def run(config_dir: Path, data_dir: Path, output_dir: Path, message_file: Path) 
     if exchange.is_worker:  # the primary analyses and writes the job's message
         logger.info("This host's part is with %s", exchange.hosts.primary)
         return 0
-    logger.info("%s (%.1f s)", COMPLETED_MESSAGE, time.monotonic() - started)
-    _write_message(message_file, COMPLETED_MESSAGE)
+    message = COMPLETED_MESSAGE if violations is None else exit_message(violations)
+    logger.info("%s (%.1f s)", message, time.monotonic() - started)
+    _write_message(message_file, message)
     return 0
 
 
