@@ -55,10 +55,10 @@ from pydantic import ValidationError as PydanticValidationError
 from plimsoll.compat.capture_format import (
     CaptureRecord,
     CaptureSide,
-    parse_inference_time,
     parse_line,
     to_json_line,
 )
+from plimsoll.compat.capture_time import inference_time
 from plimsoll.compat.ground_truth import (
     GroundTruthRecord,
     MalformedLine,
@@ -318,7 +318,7 @@ def merge(
             meta = capture.eventMetadata
             key = meta.inferenceId if meta.inferenceId is not None else meta.eventId
             try:
-                moment = parse_inference_time(meta.inferenceTime) if meta.inferenceTime else None
+                moment = inference_time(meta.inferenceTime) if meta.inferenceTime else None
             except ValueError:
                 tally.bad(
                     MalformedLine(

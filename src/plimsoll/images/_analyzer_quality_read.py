@@ -34,7 +34,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from plimsoll.compat.analyzer_config import AnalyzerConfig, AnalyzerConfigError
-from plimsoll.compat.capture_format import parse_inference_time
+from plimsoll.compat.capture_time import inference_time
 from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
 from plimsoll.errors import InsufficientData, ValidationError
 from plimsoll.images._analyzer_read import data_files
@@ -282,7 +282,7 @@ def _merged_record(
     moment = meta.get("inferenceTime") if isinstance(meta, dict) else None
     if window is not None and moment:
         try:
-            when = parse_inference_time(str(moment))
+            when = inference_time(str(moment))
         except ValueError:
             raise _Skip("invalid_inference_time") from None
         if not window[0] <= when < window[1]:
