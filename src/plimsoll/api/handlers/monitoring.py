@@ -12,27 +12,33 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from plimsoll.api.handlers import model_quality
+from plimsoll.api.handlers.job_definitions import DefinitionShapes, definition_routes
 from plimsoll.api.handlers.processing import Handler
 from plimsoll.api.shapes import (
     CreateDataQualityJobDefinitionRequest,
     CreateDataQualityJobDefinitionResponse,
+    CreateModelQualityJobDefinitionRequest,
+    CreateModelQualityJobDefinitionResponse,
     CreateMonitoringScheduleRequest,
     CreateMonitoringScheduleResponse,
     DeleteDataQualityJobDefinitionRequest,
+    DeleteModelQualityJobDefinitionRequest,
     DeleteMonitoringScheduleRequest,
     DescribeDataQualityJobDefinitionRequest,
     DescribeDataQualityJobDefinitionResponse,
+    DescribeModelQualityJobDefinitionRequest,
+    DescribeModelQualityJobDefinitionResponse,
     DescribeMonitoringScheduleRequest,
     DescribeMonitoringScheduleResponse,
     ListDataQualityJobDefinitionsRequest,
     ListDataQualityJobDefinitionsResponse,
+    ListModelQualityJobDefinitionsRequest,
+    ListModelQualityJobDefinitionsResponse,
     ListMonitoringExecutionsRequest,
     ListMonitoringExecutionsResponse,
     ListMonitoringSchedulesRequest,
     ListMonitoringSchedulesResponse,
     MonitoringExecutionSummary,
-    MonitoringJobDefinitionSummary,
     MonitoringScheduleConfig,
     MonitoringScheduleSummary,
     RunMonitoringScheduleRequest,
@@ -54,16 +60,10 @@ from plimsoll.services.monitoring import MonitoringService
 
 __all__ = ["routes"]
 
-DATA_QUALITY = MonitoringType.DATA_QUALITY
-
 
 def routes(service: MonitoringService) -> dict[str, Handler]:
     """The monitoring operations, bound to ``service``."""
     handlers: dict[str, Any] = {
-        "CreateDataQualityJobDefinition": create_data_quality_job_definition,
-        "DescribeDataQualityJobDefinition": describe_data_quality_job_definition,
-        "DeleteDataQualityJobDefinition": delete_data_quality_job_definition,
-        "ListDataQualityJobDefinitions": list_data_quality_job_definitions,
         "CreateMonitoringSchedule": create_monitoring_schedule,
         "DescribeMonitoringSchedule": describe_monitoring_schedule,
         "UpdateMonitoringSchedule": update_monitoring_schedule,
@@ -74,8 +74,30 @@ def routes(service: MonitoringService) -> dict[str, Handler]:
         "ListMonitoringExecutions": list_monitoring_executions,
         "RunMonitoringSchedule": run_monitoring_schedule,  # Plimsoll extension
     }
-    bound = {name: partial(handler, service) for name, handler in handlers.items()}
-    return {**bound, **model_quality.routes(service)}
+    bound: dict[str, Handler] = {n: partial(h, service) for n, h in handlers.items()}
+    definitions = {
+        MonitoringType.DATA_QUALITY: DefinitionShapes(
+            create=CreateDataQualityJobDefinitionRequest,
+            create_response=CreateDataQualityJobDefinitionResponse,
+            describe=DescribeDataQualityJobDefinitionRequest,
+            describe_response=DescribeDataQualityJobDefinitionResponse,
+            delete=DeleteDataQualityJobDefinitionRequest,
+            list=ListDataQualityJobDefinitionsRequest,
+            list_response=ListDataQualityJobDefinitionsResponse,
+        ),
+        MonitoringType.MODEL_QUALITY: DefinitionShapes(
+            create=CreateModelQualityJobDefinitionRequest,
+            create_response=CreateModelQualityJobDefinitionResponse,
+            describe=DescribeModelQualityJobDefinitionRequest,
+            describe_response=DescribeModelQualityJobDefinitionResponse,
+            delete=DeleteModelQualityJobDefinitionRequest,
+            list=ListModelQualityJobDefinitionsRequest,
+            list_response=ListModelQualityJobDefinitionsResponse,
+        ),
+    }
+    for kind, shapes in definitions.items():
+        bound.update(definition_routes(service, kind, shapes))
+    return bound
 
 
 def _wire(shape: Any) -> dict[str, Any]:
@@ -85,76 +107,6 @@ def _wire(shape: Any) -> dict[str, Any]:
 
 def _tags(tags: list[Any] | None) -> tuple[tuple[str, str], ...]:
     return tuple((tag.Key, tag.Value) for tag in tags or ())
-
-
-# -- job definitions ------------------------------------------------------------------------
-
-
-def create_data_quality_job_definition(
-    service: MonitoringService, params: Mapping[str, Any]
-) -> CreateDataQualityJobDefinitionResponse:
-    request = parse_request(CreateDataQualityJobDefinitionRequest, params)
-    body = _wire(request)
-    body.pop("JobDefinitionName", None)
-    body.pop("Tags", None)
-    record = service.create_job_definition(
-        name=request.JobDefinitionName,
-        monitoring_type=DATA_QUALITY,
-        body=body,
-        tags=_tags(request.Tags),
-    )
-    return CreateDataQualityJobDefinitionResponse(JobDefinitionArn=record.arn)
-
-
-def describe_data_quality_job_definition(
-    service: MonitoringService, params: Mapping[str, Any]
-) -> DescribeDataQualityJobDefinitionResponse:
-    request = parse_request(DescribeDataQualityJobDefinitionRequest, params)
-    record = service.describe_job_definition(request.JobDefinitionName, DATA_QUALITY)
-    return DescribeDataQualityJobDefinitionResponse.model_validate(
-        {
-            **record.body,
-            "JobDefinitionArn": record.arn,
-            "JobDefinitionName": record.name,
-            "CreationTime": record.creation_time,
-        }
-    )
-
-
-def delete_data_quality_job_definition(
-    service: MonitoringService, params: Mapping[str, Any]
-) -> None:
-    request = parse_request(DeleteDataQualityJobDefinitionRequest, params)
-    service.delete_job_definition(request.JobDefinitionName, DATA_QUALITY)
-
-
-def list_data_quality_job_definitions(
-    service: MonitoringService, params: Mapping[str, Any]
-) -> ListDataQualityJobDefinitionsResponse:
-    request = parse_request(ListDataQualityJobDefinitionsRequest, params)
-    query = ScheduleQuery(
-        name_contains=request.NameContains,
-        endpoint_name=request.EndpointName,
-        creation_time_after=request.CreationTimeAfter,
-        creation_time_before=request.CreationTimeBefore,
-        sort_by=request.SortBy or "CreationTime",
-        sort_order=request.SortOrder or "Descending",
-        max_results=request.MaxResults or 10,
-        next_token=request.NextToken,
-    )
-    records, token = service.list_job_definitions(DATA_QUALITY, query)
-    return ListDataQualityJobDefinitionsResponse(
-        JobDefinitionSummaries=[
-            MonitoringJobDefinitionSummary(
-                MonitoringJobDefinitionName=r.name,
-                MonitoringJobDefinitionArn=r.arn,
-                CreationTime=r.creation_time,
-                EndpointName=r.endpoint_name or "",
-            )
-            for r in records
-        ],
-        NextToken=token,
-    )
 
 
 # -- schedules ------------------------------------------------------------------------------

@@ -37,6 +37,16 @@ __all__ = ["DefaultModelMonitor"]
 logger = logging.getLogger(__name__)
 
 ANALYZER_ACCOUNT = "156813124566"  # us-east-1's in SageMaker's image table
+
+
+def analyzer_image_uri(session: Session) -> str:
+    """The Model Monitor analyzer's image URI in the session's region."""
+    return (
+        f"{ANALYZER_ACCOUNT}.dkr.ecr.{session.boto_region_name}.amazonaws.com/"
+        "sagemaker-model-monitor-analyzer"
+    )
+
+
 DATASET_DIR = "/opt/ml/processing/input/baseline_dataset_input"
 PREPROCESSOR_DIR = "/opt/ml/processing/input/record_preprocessor_script_input"
 POSTPROCESSOR_DIR = "/opt/ml/processing/input/post_analytics_processor_script_input"
@@ -71,10 +81,7 @@ class DefaultModelMonitor(ModelMonitor):
         session = sagemaker_session or Session()
         super().__init__(
             role=role,
-            image_uri=(
-                f"{ANALYZER_ACCOUNT}.dkr.ecr.{session.boto_region_name}.amazonaws.com/"
-                "sagemaker-model-monitor-analyzer"
-            ),
+            image_uri=analyzer_image_uri(session),
             instance_count=instance_count,
             instance_type=instance_type,
             volume_size_in_gb=volume_size_in_gb,

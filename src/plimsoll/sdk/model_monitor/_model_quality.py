@@ -16,10 +16,10 @@ from plimsoll.sdk._network import NetworkConfig
 from plimsoll.sdk._processing_io import ProcessingInput, ProcessingOutput
 from plimsoll.sdk._processing_job import ProcessingJob
 from plimsoll.sdk.model_monitor._default import (
-    ANALYZER_ACCOUNT,
     DATASET_DIR,
     OUTPUT_DIR,
     POSTPROCESSOR_DIR,
+    analyzer_image_uri,
 )
 from plimsoll.sdk.model_monitor._job_definition import (
     JobDefinitionSpec,
@@ -74,10 +74,7 @@ class ModelQualityMonitor(ModelMonitor):
         session = sagemaker_session or Session()
         super().__init__(
             role=role,
-            image_uri=(
-                f"{ANALYZER_ACCOUNT}.dkr.ecr.{session.boto_region_name}.amazonaws.com/"
-                "sagemaker-model-monitor-analyzer"
-            ),
+            image_uri=analyzer_image_uri(session),
             instance_count=instance_count,
             instance_type=instance_type,
             volume_size_in_gb=volume_size_in_gb,
