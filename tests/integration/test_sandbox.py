@@ -1,4 +1,8 @@
-"""The local runtime running real host processes, with bubblewrap and without a sandbox."""
+"""The local runtime: what only it does (the Python layer, bubblewrap's limits).
+
+The behaviour every runtime shares (exit codes, environment, logs, signals, hosts) is the
+runtime conformance suite (tests/conformance/runtime_suite.py), run on local and on Ray.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,9 @@ import json
 import os
 import shutil
 import site
-import socket
 import sys
 import tempfile
 import textwrap
-import time
 import venv
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -19,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from plimsoll.errors import ValidationError
 from plimsoll.runtimes import HostLaunch, ImageEnvironment, JobHandle, JobLaunch
 from plimsoll.runtimes.local import LocalRuntime
 
@@ -112,88 +113,6 @@ def python_command(code: str) -> list[str]:
     return ["python3", "-c", textwrap.dedent(code)]
 
 
-def wait_for(path: Path, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.02)
-
-
-def opt_ml(runtime: LocalRuntime, host: HostLaunch) -> Path:
-    """Where the job sees its /opt/ml."""
-    return Path("/opt/ml") if runtime.sandbox == "bwrap" else host.opt_ml
-
-
-# -- command and exit codes -------------------------------------------------------------------
-
-
-def test_exit_code_is_the_commands(runtime: LocalRuntime, launch: Launcher) -> None:
-    handle, _ = launch(runtime, ["sh", "-c", "exit 7"], hosts=2)
-    assert handle.wait(30)
-    assert handle.poll() == {"algo-1": 7, "algo-2": 7}
-
-
-def test_unknown_command_exits_127_with_a_message(runtime: LocalRuntime, launch: Launcher) -> None:
-    handle, hosts = launch(runtime, ["python9", "-c", "pass"])
-    assert handle.wait(30)
-    assert handle.poll() == {"algo-1": 127}
-    assert "exec: python9: not found" in hosts[0].log_path.read_text()
-
-
-def test_no_entrypoint_anywhere_is_a_validation_error(plain_runtime: LocalRuntime) -> None:
-    job = JobLaunch(
-        job_name="job",
-        image=ImageEnvironment(image_uri="my/image:1", python=sys.executable),
-        container_entrypoint=None,
-        container_arguments=("a",),
-        environment={},
-        hosts=(),
-    )
-    with pytest.raises(ValidationError, match="image my/image:1 has no entrypoint"):
-        plain_runtime.launch(job)
-
-
-# -- environment ------------------------------------------------------------------------------
-
-
-def test_environment_is_only_the_documented_one(
-    runtime: LocalRuntime, launch: Launcher, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PLIMSOLL_SHOULD_NOT_LEAK", "1")
-    code = "import json, os; print(json.dumps(dict(os.environ)))"
-    host = run(
-        launch,
-        runtime,
-        python_command(code),
-        image_env={"FROM_IMAGE": "image", "BOTH": "image"},
-        env={"BOTH": "job", "FROM_JOB": "job"},
-    )
-    seen = json.loads(host.log_path.read_text())
-    layer = "/opt/plimsoll/env" if runtime.sandbox == "bwrap" else str(host.env_dir)
-    tmp = "/tmp" if runtime.sandbox == "bwrap" else str(host.tmp)
-    expected = {
-        "PATH": f"{layer}/bin:{os.path.dirname(sys.executable)}:"
-        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        "HOME": "/root",
-        "LANG": "C.UTF-8",
-        "PYTHONUNBUFFERED": "1",
-        "PIP_CACHE_DIR": f"{tmp}/.cache/pip",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "FROM_IMAGE": "image",
-        "BOTH": "job",
-        "FROM_JOB": "job",
-    }
-    if runtime.sandbox == "none":
-        expected |= {"PLIMSOLL_OPT_ML": str(host.opt_ml), "TMPDIR": str(host.tmp)}
-    assert seen == expected
-
-
-def test_working_folder(runtime: LocalRuntime, launch: Launcher) -> None:
-    host = run(launch, runtime, ["pwd"])
-    expected = "/" if runtime.sandbox == "bwrap" else str(host.opt_ml)
-    assert host.log_path.read_text() == expected + "\n"
-
-
 # -- the Python layer -------------------------------------------------------------------------
 
 
@@ -246,176 +165,7 @@ def test_pip_installs_into_the_layer_and_leaves_the_image_alone(
     assert {d: _listing(d) for d in image_site} == before
 
 
-# -- logs -------------------------------------------------------------------------------------
-
-
-def test_stdout_and_stderr_are_interleaved_in_the_log(
-    runtime: LocalRuntime, launch: Launcher
-) -> None:
-    host = run(launch, runtime, ["sh", "-c", "echo one; echo two >&2; echo three"])
-    assert host.log_path.read_text() == "one\ntwo\nthree\n"
-
-
-def test_log_is_capped_and_the_process_keeps_running(
-    runtime: LocalRuntime, launch: Launcher
-) -> None:
-    code = """
-        import os, sys
-        sys.stdout.buffer.write(bytes(range(256)) * 40)
-        sys.stdout.flush()
-        sys.stderr.write("more after the cap\\n")
-        open(os.path.join(os.environ.get("PLIMSOLL_OPT_ML", "/opt/ml"), "after"), "w").close()
-    """
-    host = run(launch, runtime, python_command(code), max_log_bytes=1000)
-    data = host.log_path.read_bytes()
-    assert data == (bytes(range(256)) * 4)[:1000] + b"\n[plimsoll] log truncated at 1000 bytes\n"
-    assert (host.opt_ml / "after").exists()
-
-
-# -- signals ----------------------------------------------------------------------------------
-
-
-def test_terminate_reaches_a_trap_that_can_still_write(
-    runtime: LocalRuntime, launch: Launcher
-) -> None:
-    script = """
-        ML=${PLIMSOLL_OPT_ML:-/opt/ml}
-        trap 'echo bye > "$ML/bye"; exit 3' TERM
-        touch "$ML/ready"
-        while :; do sleep 0.05; done
-    """
-    handle, hosts = launch(runtime, ["sh", "-c", textwrap.dedent(script)])
-    wait_for(hosts[0].opt_ml / "ready")
-    handle.terminate()
-    assert handle.wait(30)
-    assert handle.poll() == {"algo-1": 3}
-    assert (hosts[0].opt_ml / "bye").read_text() == "bye\n"
-
-
-def test_terminate_without_a_trap_reports_the_signal(
-    runtime: LocalRuntime, launch: Launcher
-) -> None:
-    script = 'touch "${PLIMSOLL_OPT_ML:-/opt/ml}/ready"; exec sleep 600'
-    handle, hosts = launch(runtime, ["sh", "-c", script])
-    wait_for(hosts[0].opt_ml / "ready")
-    assert handle.poll() == {"algo-1": None}
-    handle.terminate()
-    assert handle.wait(30)
-    assert handle.poll() == {"algo-1": -15}
-
-
-def _processes_with(token: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if token.encode() in cmdline.split(b"\0"):
-                found.append(int(entry))
-    return found
-
-
-def _zombie_children() -> list[int]:
-    zombies = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-            if state == "Z" and int(ppid) == os.getpid():
-                zombies.append(int(entry))
-    return zombies
-
-
-def test_kill_ends_the_whole_process_tree(runtime: LocalRuntime, launch: Launcher) -> None:
-    token = f"{os.getpid() % 1000}.{time.monotonic_ns() % 10**6}"
-    script = f'sleep {token} & sleep {token} & touch "${{PLIMSOLL_OPT_ML:-/opt/ml}}/ready"; wait'
-    handle, hosts = launch(runtime, ["sh", "-c", script], hosts=2)
-    for host in hosts:
-        wait_for(host.opt_ml / "ready")
-    deadline = time.monotonic() + 30
-    while len(_processes_with(token)) < 4:
-        assert time.monotonic() < deadline, "the children never started"
-        time.sleep(0.02)
-    handle.kill()
-    assert handle.wait(30)
-    assert handle.poll() == {"algo-1": -9, "algo-2": -9}
-    assert _processes_with(token) == []
-    assert _zombie_children() == []
-
-
-def test_poll_does_not_block_and_wait_times_out(runtime: LocalRuntime, launch: Launcher) -> None:
-    handle, _ = launch(runtime, ["sleep", "600"])
-    assert handle.poll() == {"algo-1": None}
-    assert handle.wait(0.05) is False
-    handle.kill()
-    assert handle.wait(30)
-
-
 # -- what only the bubblewrap sandbox gives ---------------------------------------------------
-
-
-@pytest.mark.sandbox
-def test_host_sees_its_own_opt_ml_tmp_hostname_and_hosts_file(
-    bwrap_runtime: LocalRuntime, launch: Launcher
-) -> None:
-    code = """
-        import json, socket
-        open("/opt/ml/from-job", "w").write("ml")
-        open("/tmp/from-job", "w").write("tmp")
-        print(json.dumps({
-            "hostname": socket.gethostname(),
-            "peers": [socket.gethostbyname(f"algo-{i}") for i in (1, 2, 3)],
-            "localhost": socket.gethostbyname("localhost"),
-        }))
-    """
-    handle, hosts = launch(bwrap_runtime, python_command(code), hosts=3)
-    assert handle.wait(60)
-    assert handle.poll() == {"algo-1": 0, "algo-2": 0, "algo-3": 0}
-    for host in hosts:
-        seen = json.loads(host.log_path.read_text())
-        assert seen == {
-            "hostname": host.host,
-            "peers": ["127.0.0.1"] * 3,
-            "localhost": "127.0.0.1",
-        }
-        assert (host.opt_ml / "from-job").read_text() == "ml"
-        assert (host.tmp / "from-job").read_text() == "tmp"
-
-
-@pytest.mark.sandbox
-def test_hosts_run_together_and_reach_each_other_by_name(
-    bwrap_runtime: LocalRuntime, launch: Launcher
-) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    code = f"""
-        import socket, time
-        if socket.gethostname() == "algo-1":
-            with socket.create_server(("algo-1", {port})) as server:
-                conn, _ = server.accept()
-                conn.sendall(b"hello from algo-1")
-                conn.close()
-        else:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    conn = socket.create_connection(("algo-1", {port}))
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline
-                    time.sleep(0.05)
-            print(conn.recv(100).decode())
-    """
-    handle, hosts = launch(bwrap_runtime, python_command(code), hosts=2)
-    assert handle.wait(60)
-    assert handle.poll() == {"algo-1": 0, "algo-2": 0}
-    assert hosts[1].log_path.read_text() == "hello from algo-1\n"
 
 
 @pytest.mark.sandbox
