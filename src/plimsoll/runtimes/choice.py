@@ -42,13 +42,6 @@ class RuntimeChoice:
         self._built: dict[str, Runtime] = {}
         self._lock = threading.Lock()
 
-    @classmethod
-    def of(cls, runtime: Runtime) -> RuntimeChoice:
-        """A choice of exactly one, already built runtime."""
-        choice = cls(runtime.name, lambda name: runtime)
-        choice._built[runtime.name] = runtime
-        return choice
-
     @property
     def default(self) -> str:
         return self._default

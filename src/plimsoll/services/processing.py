@@ -17,7 +17,7 @@ from plimsoll.compat.naming import processing_job_arn
 from plimsoll.errors import ConfigError, ResourceInUse, ResourceNotFound, ValidationError
 from plimsoll.metadata.base import MetadataStore
 from plimsoll.metadata.entities import JobQuery, JobStatus, ProcessingJob, ProcessingJobSpec
-from plimsoll.runtimes.base import ImageEnvironment, Runtime
+from plimsoll.runtimes.base import ImageEnvironment
 from plimsoll.runtimes.choice import RUNTIME_TAG, RuntimeChoice, runtime_tag
 from plimsoll.services._job_run import JobRun, RunContext, pid_alive
 from plimsoll.services.logs import LogChunk, LogStore
@@ -37,7 +37,7 @@ class ProcessingService:
         *,
         store: MetadataStore,
         storage: StorageRouter,
-        runtime: Runtime | RuntimeChoice,
+        runtimes: RuntimeChoice,
         images: ImageCatalog,
         work_root: Path,
         log_root: Path,
@@ -53,9 +53,7 @@ class ProcessingService:
         self._region = region
         self._account_id = account_id
         self._logs = LogStore(log_root)
-        self._runtimes = (
-            runtime if isinstance(runtime, RuntimeChoice) else RuntimeChoice.of(runtime)
-        )
+        self._runtimes = runtimes
         self._ctx = RunContext(
             store=store,
             storage=storage,
