@@ -9,7 +9,9 @@ Hosts may share one network namespace (the local runtime runs every host on this
 fixed ports as on SageMaker would collide between two jobs. :meth:`JobHosts.port` derives each
 service's port from the job name instead: every host of one job computes the same port without
 talking, and two jobs get different ports unless their names hash alike (then the second
-primary cannot bind and its job fails with that message, never a silent mix-up).
+primary cannot bind and its job fails with that message, never a silent mix-up). The range
+stays below the kernel's ephemeral ports, which outgoing connections take: a busy machine's
+client sockets would otherwise hold a job's port now and then.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from plimsoll.errors import ValidationError
 
 __all__ = ["PORT_RANGE", "JobHosts", "read_job_hosts"]
 
-PORT_RANGE = (20_000, 60_000)
+PORT_RANGE = (20_000, 32_000)  # below Linux's ephemeral range (32768-60999)
 _PORTS_PER_JOB = 16
 
 
