@@ -33,19 +33,22 @@ from plimsoll.metadata.monitoring_entities import (
     ExecutionQuery,
     ExecutionRecord,
     ExecutionStatus,
-    MonitoringType,
     ScheduleRecord,
 )
+from plimsoll.services._monitor_clarify import clarify_job_name, clarify_job_spec
 from plimsoll.services._monitor_merge import (
     analysis_job_name,
     ground_truth_inputs,
     is_merge_job,
     merge_job_name,
     merge_job_spec,
+    merge_stamp,
     merged_inputs,
 )
 from plimsoll.services._monitor_plan import (
+    CLARIFY_TYPES,
     MERGED_DATA_DIR,
+    MERGING_TYPES,
     CaptureInput,
     MonitoringJobPlan,
     execution_job_spec,
@@ -202,7 +205,7 @@ class Executions:
 
     def _data_inputs(self, plan: MonitoringJobPlan, window: MonitorWindow) -> list[CaptureInput]:
         local = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint").rstrip("/")
-        if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+        if plan.monitoring_type in MERGING_TYPES or plan.monitoring_type in CLARIFY_TYPES:
             local = MERGED_DATA_DIR
         if plan.endpoint_input is None:
             uri = str(plan.input["DataCapturedDestinationS3Uri"])
@@ -239,6 +242,8 @@ class Executions:
                     "statistics and constraints are available once it has Completed"
                 )
             base = outputs[0].s3_uri.rstrip("/")
+            if plan.monitoring_type in CLARIFY_TYPES:  # a Clarify job's analysis.json
+                return constraints or f"{base}/analysis.json", None
             constraints = constraints or f"{base}/constraints.json"
             statistics = statistics or f"{base}/statistics.json"
         return constraints, statistics
@@ -253,7 +258,7 @@ class Executions:
             inputs = self._data_inputs(plan, window)
             if not inputs:
                 return self._finish(execution, ExecutionStatus.FAILED, NO_DATA_MESSAGE)
-            if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
+            if plan.monitoring_type in MERGING_TYPES:
                 assert plan.ground_truth_uri is not None  # plan_from_definition checks it
                 truth = ground_truth_inputs(
                     self._storage, plan.ground_truth_uri, window, self._clock()
@@ -267,10 +272,21 @@ class Executions:
                 )
                 return self._started(execution, self._processing.create_processing_job(spec))
             constraints, statistics = self._baseline(plan)
-            name = f"model-monitoring-{at:%Y%m%d%H%M}-{secrets.token_hex(12)}"
+            stamp = f"{at:%Y%m%d%H%M}-{secrets.token_hex(12)}"
+            if plan.monitoring_type in CLARIFY_TYPES:
+                spec = clarify_job_spec(
+                    plan,
+                    job_name=clarify_job_name(plan.monitoring_type, stamp),
+                    schedule_name=schedule.name,
+                    endpoint_name=schedule.endpoint_name,
+                    window=window,
+                    data_inputs=inputs,
+                    constraints_uri=constraints,
+                )
+                return self._started(execution, self._processing.create_processing_job(spec))
             spec = execution_job_spec(
                 plan,
-                job_name=name,
+                job_name=f"model-monitoring-{stamp}",
                 schedule_name=schedule.name,
                 endpoint_name=schedule.endpoint_name,
                 window=window,
@@ -306,7 +322,8 @@ class Executions:
         return changed or self._store.get_execution(execution.execution_id)
 
     def _start_analysis(self, execution: ExecutionRecord, merge: ProcessingJob) -> ExecutionRecord:
-        """The merge job completed: start the model-quality analysis job on its output."""
+        """The merge job completed: start the analysis job on its output (the analyzer for
+        model quality, the Clarify image for model bias)."""
         try:
             schedule = self._store.get_schedule(execution.schedule_name)
             plan = self._plan(schedule)
@@ -316,16 +333,27 @@ class Executions:
             if not inputs:
                 return self._finish(execution, ExecutionStatus.FAILED, NO_DATA_MESSAGE)
             constraints, _ = self._baseline(plan)
-            spec = execution_job_spec(
-                plan,
-                job_name=analysis_job_name(merge.spec.name),
-                schedule_name=schedule.name,
-                endpoint_name=schedule.endpoint_name,
-                window=window,
-                data_inputs=inputs,
-                constraints_uri=constraints,
-                statistics_uri=None,
-            )
+            if plan.monitoring_type in CLARIFY_TYPES:
+                spec = clarify_job_spec(
+                    plan,
+                    job_name=clarify_job_name(plan.monitoring_type, merge_stamp(merge.spec.name)),
+                    schedule_name=schedule.name,
+                    endpoint_name=schedule.endpoint_name,
+                    window=window,
+                    data_inputs=inputs,
+                    constraints_uri=constraints,
+                )
+            else:
+                spec = execution_job_spec(
+                    plan,
+                    job_name=analysis_job_name(merge.spec.name),
+                    schedule_name=schedule.name,
+                    endpoint_name=schedule.endpoint_name,
+                    window=window,
+                    data_inputs=inputs,
+                    constraints_uri=constraints,
+                    statistics_uri=None,
+                )
             try:
                 job = self._processing.create_processing_job(spec)
             except ResourceInUse:  # another refresh started it first
@@ -338,19 +366,21 @@ class Executions:
         return self._started(execution, job, expected=(execution.status,))
 
     def advance(self) -> None:
-        """Refreshes running model-quality executions, so a finished merge job starts its
-        analysis job even when nobody describes the execution (called every scheduler tick)."""
-        for status in ACTIVE:
-            page, _ = self._store.list_executions(
-                ExecutionQuery(
-                    status_equals=status.value,
-                    monitoring_type_equals=MonitoringType.MODEL_QUALITY.value,
-                    max_results=100,
+        """Refreshes running executions that merge ground truth (model quality, model bias),
+        so a finished merge job starts its analysis job even when nobody describes the
+        execution (called every scheduler tick)."""
+        for kind in MERGING_TYPES:
+            for status in ACTIVE:
+                page, _ = self._store.list_executions(
+                    ExecutionQuery(
+                        status_equals=status.value,
+                        monitoring_type_equals=kind.value,
+                        max_results=100,
+                    )
                 )
-            )
-            for execution in page:
-                if is_merge_job(execution.processing_job_name):
-                    self.refresh(execution)
+                for execution in page:
+                    if is_merge_job(execution.processing_job_name):
+                        self.refresh(execution)
 
     def _finish(
         self, execution: ExecutionRecord, status: ExecutionStatus, failure: str | None

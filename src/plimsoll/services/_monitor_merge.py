@@ -1,4 +1,5 @@
-"""The first half of a model-quality execution: the ground-truth merge job (spec §3.3).
+"""The first half of a model-quality (or model-bias) execution: the ground-truth merge job
+(spec §3.3).
 
 A model-quality execution is two processing jobs. The **merge** job
 (``groundtruth-merge-<yyyyMMddHHmm>-<24 hex>``, image
@@ -35,6 +36,7 @@ __all__ = [
     "is_merge_job",
     "merge_job_name",
     "merge_job_spec",
+    "merge_stamp",
     "merged_inputs",
 ]
 
@@ -53,9 +55,14 @@ def is_merge_job(job_name: str | None) -> bool:
     return bool(job_name) and str(job_name).startswith(MERGE_JOB_PREFIX)
 
 
+def merge_stamp(merge_name: str) -> str:
+    """``groundtruth-merge-<stamp>-<hex>`` -> ``<stamp>-<hex>`` (shared by its analysis job)."""
+    return merge_name[len(MERGE_JOB_PREFIX) :]
+
+
 def analysis_job_name(merge_name: str) -> str:
     """``groundtruth-merge-<stamp>-<hex>`` -> ``model-quality-monitoring-<stamp>-<hex>``."""
-    return ANALYSIS_JOB_PREFIX + merge_name[len(MERGE_JOB_PREFIX) :]
+    return ANALYSIS_JOB_PREFIX + merge_stamp(merge_name)
 
 
 def merger_image(analyzer_image: str) -> str:

@@ -34,12 +34,16 @@ from plimsoll.metadata.entities import (
 from plimsoll.metadata.monitoring_entities import JobDefinitionRecord, MonitoringType
 
 __all__ = [
+    "CLARIFY_TYPES",
     "MERGED_DATA_DIR",
+    "MERGING_TYPES",
     "CaptureInput",
     "MonitoringJobPlan",
     "execution_job_spec",
+    "file_input",
     "plan_from_definition",
     "plan_from_inline",
+    "result_output",
 ]
 
 BASELINE_CONSTRAINTS_DIR = "/opt/ml/processing/baseline/constraints"
@@ -54,10 +58,10 @@ MERGE_DATASET_FORMAT = {"sagemakerMergeJson": {"captureIndexNames": ["endpointOu
 MERGED_DATA_DIR = "/opt/ml/processing/input_data"
 """Where a model-quality execution stages captured (merge job) and merged (analysis) hours."""
 PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
-_DEFINITION_PREFIX = {
-    MonitoringType.DATA_QUALITY: "DataQuality",
-    MonitoringType.MODEL_QUALITY: "ModelQuality",
-}
+CLARIFY_TYPES = (MonitoringType.MODEL_BIAS, MonitoringType.MODEL_EXPLAINABILITY)
+"""Monitoring types whose executions run the Clarify image (on captured or merged records)."""
+MERGING_TYPES = (MonitoringType.MODEL_QUALITY, MonitoringType.MODEL_BIAS)
+"""Monitoring types whose executions merge the captured records with ground truth first."""
 DEFAULT_MAX_RUNTIME = 3600
 _INPUT_ATTRIBUTES = (
     ("FeaturesAttribute", "features_attribute"),
@@ -92,6 +96,7 @@ class MonitoringJobPlan:
     output_kms_key_id: str | None = None
     ground_truth_uri: str | None = None
     problem_type: str | None = None
+    config_uri: str | None = None  # ModelBias/ModelExplainability: the analysis_config.json
 
     @property
     def input(self) -> Mapping[str, Any]:
@@ -148,12 +153,7 @@ def plan_from_definition(definition: JobDefinitionRecord) -> MonitoringJobPlan:
         ValidationError: a model-quality definition without ``GroundTruthS3Input.S3Uri``,
             ``ProblemType`` or ``EndpointInput``, or a type Plimsoll does not run yet.
     """
-    prefix = _DEFINITION_PREFIX.get(definition.monitoring_type)
-    if prefix is None:
-        raise ValidationError(
-            f"MonitoringType {definition.monitoring_type.value} is not supported by Plimsoll "
-            "yet; DataQuality and ModelQuality are"
-        )
+    prefix = definition.monitoring_type.value
     body = definition.body
     app = body[f"{prefix}AppSpecification"]
     job_input = body[f"{prefix}JobInput"]
@@ -167,29 +167,37 @@ def plan_from_definition(definition: JobDefinitionRecord) -> MonitoringJobPlan:
         batch_input=job_input.get("BatchTransformInput"),
         ground_truth_uri=(job_input.get("GroundTruthS3Input") or {}).get("S3Uri"),
         problem_type=app.get("ProblemType"),
+        config_uri=app.get("ConfigUri"),
         **_app(app, app.get("Environment")),
         **_common(body, body.get(f"{prefix}BaselineConfig")),
     )
-    if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
-        _check_model_quality(plan)
+    _check(plan)
     return plan
 
 
-def _check_model_quality(plan: MonitoringJobPlan) -> None:
-    if not plan.ground_truth_uri:
+def _check(plan: MonitoringJobPlan) -> None:
+    kind = plan.monitoring_type
+    if kind is MonitoringType.DATA_QUALITY:
+        return
+    if kind in MERGING_TYPES and not plan.ground_truth_uri:
         raise ValidationError(
-            "ModelQualityJobInput.GroundTruthS3Input.S3Uri is required: a model-quality job "
-            "merges captured predictions with the ground truth uploaded there"
+            f"{kind.value}JobInput.GroundTruthS3Input.S3Uri is required: the job merges "
+            "captured predictions with the ground truth uploaded there"
         )
-    if plan.problem_type not in PROBLEM_TYPES:
+    if kind is MonitoringType.MODEL_QUALITY and plan.problem_type not in PROBLEM_TYPES:
         raise ValidationError(
             "ModelQualityAppSpecification.ProblemType is required and must be one of "
             f"{', '.join(PROBLEM_TYPES)}"
         )
+    if kind in CLARIFY_TYPES and not plan.config_uri:
+        raise ValidationError(
+            f"{kind.value}AppSpecification.ConfigUri is required: it names the job's "
+            "analysis_config.json"
+        )
     if plan.endpoint_input is None:
         raise ValidationError(
-            "Plimsoll runs model-quality jobs on an EndpointInput; BatchTransformInput is not "
-            "supported for ModelQuality yet"
+            f"Plimsoll runs {kind.value} jobs on an EndpointInput; BatchTransformInput is not "
+            f"supported for {kind.value} yet"
         )
 
 
@@ -234,7 +242,7 @@ def _basename(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _file_input(
+def file_input(
     name: str, uri: str, local_dir: str, distribution: str = "FullyReplicated"
 ) -> ProcessingInputSpec:
     return ProcessingInputSpec(
@@ -300,6 +308,23 @@ def _lower_keys(value: Any) -> Any:
     return value
 
 
+def result_output(
+    plan: MonitoringJobPlan, *, endpoint_name: str | None, schedule_name: str, window: MonitorWindow
+) -> ProcessingOutputSpec:
+    """The execution's ``result`` output: ``<S3Uri>/<endpoint>/<schedule>/yyyy/mm/dd/hh``."""
+    folder = (
+        f"{endpoint_name or 'batch-transform'}/{schedule_name}/{window.scheduled_time:%Y/%m/%d/%H}"
+    )
+    return ProcessingOutputSpec(
+        output_name="result",
+        s3_output=S3OutputSpec(
+            s3_uri=f"{str(plan.output['S3Uri']).rstrip('/')}/{folder}",
+            local_path=str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH),
+            s3_upload_mode=str(plan.output.get("S3UploadMode") or "Continuous"),
+        ),
+    )
+
+
 def execution_job_spec(
     plan: MonitoringJobPlan,
     *,
@@ -333,29 +358,21 @@ def execution_job_spec(
     # files (the analyzer profiles them and algo-1 merges); baseline and scripts go to all.
     distribution = str(plan.input.get("S3DataDistributionType") or "FullyReplicated")
     inputs = [
-        _file_input(f"endpoint_input_{i}", item.s3_uri, item.local_path, distribution)
+        file_input(f"endpoint_input_{i}", item.s3_uri, item.local_path, distribution)
         for i, item in enumerate(data_inputs, 1)
     ]
     if constraints_uri:
-        inputs.append(_file_input("constraints", constraints_uri, BASELINE_CONSTRAINTS_DIR))
+        inputs.append(file_input("constraints", constraints_uri, BASELINE_CONSTRAINTS_DIR))
     if statistics_uri:
-        inputs.append(_file_input("baseline", statistics_uri, BASELINE_STATISTICS_DIR))
+        inputs.append(file_input("baseline", statistics_uri, BASELINE_STATISTICS_DIR))
     if plan.preprocessor_uri:
-        inputs.append(_file_input("pre_processor_script", plan.preprocessor_uri, PREPROCESSOR_DIR))
+        inputs.append(file_input("pre_processor_script", plan.preprocessor_uri, PREPROCESSOR_DIR))
     if plan.postprocessor_uri:
         inputs.append(
-            _file_input("post_processor_script", plan.postprocessor_uri, POSTPROCESSOR_DIR)
+            file_input("post_processor_script", plan.postprocessor_uri, POSTPROCESSOR_DIR)
         )
-    folder = (
-        f"{endpoint_name or 'batch-transform'}/{schedule_name}/{window.scheduled_time:%Y/%m/%d/%H}"
-    )
-    output = ProcessingOutputSpec(
-        output_name="result",
-        s3_output=S3OutputSpec(
-            s3_uri=f"{str(plan.output['S3Uri']).rstrip('/')}/{folder}",
-            local_path=output_path,
-            s3_upload_mode=str(plan.output.get("S3UploadMode") or "Continuous"),
-        ),
+    output = result_output(
+        plan, endpoint_name=endpoint_name, schedule_name=schedule_name, window=window
     )
     return ProcessingJobSpec(
         name=job_name,

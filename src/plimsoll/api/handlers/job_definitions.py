@@ -1,6 +1,7 @@
 """Monitoring job definitions: ``Create/Describe/Delete/List<Type>JobDefinition(s)``.
 
-Every monitoring type (``DataQuality``, ``ModelQuality``, ...) has the same four operations
+Every monitoring type (``DataQuality``, ``ModelQuality``, ``ModelBias``,
+``ModelExplainability``) has the same four operations
 over one job-definition record typed by its ``MonitoringType``; only the wire shapes differ.
 :func:`definition_routes` binds the four for one type, named as SageMaker names them.
 """
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from plimsoll.api import shapes as wire
 from plimsoll.api.handlers.processing import Handler
 from plimsoll.api.shapes import MonitoringJobDefinitionSummary, WireShape
 from plimsoll.api.validation import parse_request
 from plimsoll.metadata.monitoring_entities import MonitoringType, ScheduleQuery
 from plimsoll.services.monitoring import MonitoringService
 
-__all__ = ["DefinitionShapes", "definition_routes"]
+__all__ = ["DefinitionShapes", "definition_routes", "definition_shapes"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +34,25 @@ class DefinitionShapes:
     delete: type[WireShape]
     list: type[WireShape]
     list_response: type[WireShape]
+
+
+def definition_shapes(kind: MonitoringType) -> DefinitionShapes:
+    """The generated wire shapes of ``kind``'s operations, found by SageMaker's naming."""
+    family = kind.value
+
+    def shape(name: str) -> type[WireShape]:
+        found: type[WireShape] = getattr(wire, name)
+        return found
+
+    return DefinitionShapes(
+        create=shape(f"Create{family}JobDefinitionRequest"),
+        create_response=shape(f"Create{family}JobDefinitionResponse"),
+        describe=shape(f"Describe{family}JobDefinitionRequest"),
+        describe_response=shape(f"Describe{family}JobDefinitionResponse"),
+        delete=shape(f"Delete{family}JobDefinitionRequest"),
+        list=shape(f"List{family}JobDefinitionsRequest"),
+        list_response=shape(f"List{family}JobDefinitionsResponse"),
+    )
 
 
 def definition_routes(

@@ -1,5 +1,5 @@
-"""Model Monitor handlers: data-quality job definitions, monitoring schedules, executions
-(model-quality job definitions: :mod:`plimsoll.api.handlers.model_quality`).
+"""Model Monitor handlers: monitoring schedules and executions, plus the job-definition
+operations of every monitoring type (:mod:`plimsoll.api.handlers.job_definitions`).
 
 Nested request structures (a job definition's body, ``MonitoringScheduleConfig``) are
 validated by their generated shapes here and handed to the service in wire form (JSON-ready
@@ -12,28 +12,14 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from plimsoll.api.handlers.job_definitions import DefinitionShapes, definition_routes
+from plimsoll.api.handlers.job_definitions import definition_routes, definition_shapes
 from plimsoll.api.handlers.processing import Handler
 from plimsoll.api.shapes import (
-    CreateDataQualityJobDefinitionRequest,
-    CreateDataQualityJobDefinitionResponse,
-    CreateModelQualityJobDefinitionRequest,
-    CreateModelQualityJobDefinitionResponse,
     CreateMonitoringScheduleRequest,
     CreateMonitoringScheduleResponse,
-    DeleteDataQualityJobDefinitionRequest,
-    DeleteModelQualityJobDefinitionRequest,
     DeleteMonitoringScheduleRequest,
-    DescribeDataQualityJobDefinitionRequest,
-    DescribeDataQualityJobDefinitionResponse,
-    DescribeModelQualityJobDefinitionRequest,
-    DescribeModelQualityJobDefinitionResponse,
     DescribeMonitoringScheduleRequest,
     DescribeMonitoringScheduleResponse,
-    ListDataQualityJobDefinitionsRequest,
-    ListDataQualityJobDefinitionsResponse,
-    ListModelQualityJobDefinitionsRequest,
-    ListModelQualityJobDefinitionsResponse,
     ListMonitoringExecutionsRequest,
     ListMonitoringExecutionsResponse,
     ListMonitoringSchedulesRequest,
@@ -75,28 +61,8 @@ def routes(service: MonitoringService) -> dict[str, Handler]:
         "RunMonitoringSchedule": run_monitoring_schedule,  # Plimsoll extension
     }
     bound: dict[str, Handler] = {n: partial(h, service) for n, h in handlers.items()}
-    definitions = {
-        MonitoringType.DATA_QUALITY: DefinitionShapes(
-            create=CreateDataQualityJobDefinitionRequest,
-            create_response=CreateDataQualityJobDefinitionResponse,
-            describe=DescribeDataQualityJobDefinitionRequest,
-            describe_response=DescribeDataQualityJobDefinitionResponse,
-            delete=DeleteDataQualityJobDefinitionRequest,
-            list=ListDataQualityJobDefinitionsRequest,
-            list_response=ListDataQualityJobDefinitionsResponse,
-        ),
-        MonitoringType.MODEL_QUALITY: DefinitionShapes(
-            create=CreateModelQualityJobDefinitionRequest,
-            create_response=CreateModelQualityJobDefinitionResponse,
-            describe=DescribeModelQualityJobDefinitionRequest,
-            describe_response=DescribeModelQualityJobDefinitionResponse,
-            delete=DeleteModelQualityJobDefinitionRequest,
-            list=ListModelQualityJobDefinitionsRequest,
-            list_response=ListModelQualityJobDefinitionsResponse,
-        ),
-    }
-    for kind, shapes in definitions.items():
-        bound.update(definition_routes(service, kind, shapes))
+    for kind in MonitoringType:
+        bound.update(definition_routes(service, kind, definition_shapes(kind)))
     return bound
 
 

@@ -57,6 +57,10 @@ __all__ = [
     'CreateEndpointConfigOutput',
     'CreateEndpointInput',
     'CreateEndpointOutput',
+    'CreateModelBiasJobDefinitionRequest',
+    'CreateModelBiasJobDefinitionResponse',
+    'CreateModelExplainabilityJobDefinitionRequest',
+    'CreateModelExplainabilityJobDefinitionResponse',
     'CreateModelInput',
     'CreateModelOutput',
     'CreateModelQualityJobDefinitionRequest',
@@ -74,6 +78,8 @@ __all__ = [
     'DeleteDataQualityJobDefinitionRequest',
     'DeleteEndpointConfigInput',
     'DeleteEndpointInput',
+    'DeleteModelBiasJobDefinitionRequest',
+    'DeleteModelExplainabilityJobDefinitionRequest',
     'DeleteModelInput',
     'DeleteModelQualityJobDefinitionRequest',
     'DeleteMonitoringScheduleRequest',
@@ -86,6 +92,10 @@ __all__ = [
     'DescribeEndpointConfigOutput',
     'DescribeEndpointInput',
     'DescribeEndpointOutput',
+    'DescribeModelBiasJobDefinitionRequest',
+    'DescribeModelBiasJobDefinitionResponse',
+    'DescribeModelExplainabilityJobDefinitionRequest',
+    'DescribeModelExplainabilityJobDefinitionResponse',
     'DescribeModelInput',
     'DescribeModelOutput',
     'DescribeModelQualityJobDefinitionRequest',
@@ -112,6 +122,10 @@ __all__ = [
     'ListEndpointConfigsOutput',
     'ListEndpointsInput',
     'ListEndpointsOutput',
+    'ListModelBiasJobDefinitionsRequest',
+    'ListModelBiasJobDefinitionsResponse',
+    'ListModelExplainabilityJobDefinitionsRequest',
+    'ListModelExplainabilityJobDefinitionsResponse',
     'ListModelQualityJobDefinitionsRequest',
     'ListModelQualityJobDefinitionsResponse',
     'ListModelsInput',
@@ -127,7 +141,13 @@ __all__ = [
     'MetricsConfig',
     'MetricsEndpoint',
     'ModelAccessConfig',
+    'ModelBiasAppSpecification',
+    'ModelBiasBaselineConfig',
+    'ModelBiasJobInput',
     'ModelDataSource',
+    'ModelExplainabilityAppSpecification',
+    'ModelExplainabilityBaselineConfig',
+    'ModelExplainabilityJobInput',
     'ModelQualityAppSpecification',
     'ModelQualityBaselineConfig',
     'ModelQualityJobInput',
@@ -2214,6 +2234,249 @@ class ListModelQualityJobDefinitionsResponse(WireShape):
 
 
 _ListModelQualityJobDefinitionsResponse = ListModelQualityJobDefinitionsResponse
+
+
+class ModelBiasBaselineConfig(WireShape):
+    """``ModelBiasBaselineConfig``."""
+
+    BaseliningJobName: _ProcessingJobName | None = None
+    ConstraintsResource: _MonitoringConstraintsResource | None = None
+
+
+_ModelBiasBaselineConfig = ModelBiasBaselineConfig
+
+
+class ModelBiasAppSpecification(WireShape):
+    """``ModelBiasAppSpecification``."""
+
+    ImageUri: _ImageUri
+    ConfigUri: _S3Uri
+    Environment: _MonitoringEnvironmentMap | None = None
+
+
+_ModelBiasAppSpecification = ModelBiasAppSpecification
+
+
+class ModelBiasJobInput(WireShape):
+    """``ModelBiasJobInput``."""
+
+    EndpointInput: _EndpointInput | None = None
+    BatchTransformInput: _BatchTransformInput | None = None
+    GroundTruthS3Input: _MonitoringGroundTruthS3Input
+
+
+_ModelBiasJobInput = ModelBiasJobInput
+
+
+class CreateModelBiasJobDefinitionRequest(WireShape):
+    """``CreateModelBiasJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+    ModelBiasBaselineConfig: _ModelBiasBaselineConfig | None = None
+    ModelBiasAppSpecification: _ModelBiasAppSpecification
+    ModelBiasJobInput: _ModelBiasJobInput
+    ModelBiasJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+    Tags: _TagList | None = None
+
+
+_CreateModelBiasJobDefinitionRequest = CreateModelBiasJobDefinitionRequest
+
+
+class CreateModelBiasJobDefinitionResponse(WireShape):
+    """``CreateModelBiasJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+
+
+_CreateModelBiasJobDefinitionResponse = CreateModelBiasJobDefinitionResponse
+
+
+class DescribeModelBiasJobDefinitionRequest(WireShape):
+    """``DescribeModelBiasJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DescribeModelBiasJobDefinitionRequest = DescribeModelBiasJobDefinitionRequest
+
+
+class DescribeModelBiasJobDefinitionResponse(WireShape):
+    """``DescribeModelBiasJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+    JobDefinitionName: _MonitoringJobDefinitionName
+    CreationTime: _Timestamp
+    ModelBiasBaselineConfig: _ModelBiasBaselineConfig | None = None
+    ModelBiasAppSpecification: _ModelBiasAppSpecification
+    ModelBiasJobInput: _ModelBiasJobInput
+    ModelBiasJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+
+
+_DescribeModelBiasJobDefinitionResponse = DescribeModelBiasJobDefinitionResponse
+
+
+class DeleteModelBiasJobDefinitionRequest(WireShape):
+    """``DeleteModelBiasJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DeleteModelBiasJobDefinitionRequest = DeleteModelBiasJobDefinitionRequest
+
+
+class ListModelBiasJobDefinitionsRequest(WireShape):
+    """``ListModelBiasJobDefinitionsRequest``."""
+
+    EndpointName: _EndpointName | None = None
+    SortBy: _MonitoringJobDefinitionSortKey | None = None
+    SortOrder: _SortOrder | None = None
+    NextToken: _NextToken | None = None
+    MaxResults: _MaxResults | None = None
+    NameContains: _NameContains | None = None
+    CreationTimeBefore: _Timestamp | None = None
+    CreationTimeAfter: _Timestamp | None = None
+
+
+_ListModelBiasJobDefinitionsRequest = ListModelBiasJobDefinitionsRequest
+
+
+class ListModelBiasJobDefinitionsResponse(WireShape):
+    """``ListModelBiasJobDefinitionsResponse``."""
+
+    JobDefinitionSummaries: _MonitoringJobDefinitionSummaryList
+    NextToken: _NextToken | None = None
+
+
+_ListModelBiasJobDefinitionsResponse = ListModelBiasJobDefinitionsResponse
+
+
+class ModelExplainabilityBaselineConfig(WireShape):
+    """``ModelExplainabilityBaselineConfig``."""
+
+    BaseliningJobName: _ProcessingJobName | None = None
+    ConstraintsResource: _MonitoringConstraintsResource | None = None
+
+
+_ModelExplainabilityBaselineConfig = ModelExplainabilityBaselineConfig
+
+
+class ModelExplainabilityAppSpecification(WireShape):
+    """``ModelExplainabilityAppSpecification``."""
+
+    ImageUri: _ImageUri
+    ConfigUri: _S3Uri
+    Environment: _MonitoringEnvironmentMap | None = None
+
+
+_ModelExplainabilityAppSpecification = ModelExplainabilityAppSpecification
+
+
+class ModelExplainabilityJobInput(WireShape):
+    """``ModelExplainabilityJobInput``."""
+
+    EndpointInput: _EndpointInput | None = None
+    BatchTransformInput: _BatchTransformInput | None = None
+
+
+_ModelExplainabilityJobInput = ModelExplainabilityJobInput
+
+
+class CreateModelExplainabilityJobDefinitionRequest(WireShape):
+    """``CreateModelExplainabilityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+    ModelExplainabilityBaselineConfig: _ModelExplainabilityBaselineConfig | None = None
+    ModelExplainabilityAppSpecification: _ModelExplainabilityAppSpecification
+    ModelExplainabilityJobInput: _ModelExplainabilityJobInput
+    ModelExplainabilityJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+    Tags: _TagList | None = None
+
+
+_CreateModelExplainabilityJobDefinitionRequest = CreateModelExplainabilityJobDefinitionRequest
+
+
+class CreateModelExplainabilityJobDefinitionResponse(WireShape):
+    """``CreateModelExplainabilityJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+
+
+_CreateModelExplainabilityJobDefinitionResponse = CreateModelExplainabilityJobDefinitionResponse
+
+
+class DescribeModelExplainabilityJobDefinitionRequest(WireShape):
+    """``DescribeModelExplainabilityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DescribeModelExplainabilityJobDefinitionRequest = DescribeModelExplainabilityJobDefinitionRequest
+
+
+class DescribeModelExplainabilityJobDefinitionResponse(WireShape):
+    """``DescribeModelExplainabilityJobDefinitionResponse``."""
+
+    JobDefinitionArn: _MonitoringJobDefinitionArn
+    JobDefinitionName: _MonitoringJobDefinitionName
+    CreationTime: _Timestamp
+    ModelExplainabilityBaselineConfig: _ModelExplainabilityBaselineConfig | None = None
+    ModelExplainabilityAppSpecification: _ModelExplainabilityAppSpecification
+    ModelExplainabilityJobInput: _ModelExplainabilityJobInput
+    ModelExplainabilityJobOutputConfig: _MonitoringOutputConfig
+    JobResources: _MonitoringResources
+    NetworkConfig: _MonitoringNetworkConfig | None = None
+    RoleArn: _RoleArn
+    StoppingCondition: _MonitoringStoppingCondition | None = None
+
+
+_DescribeModelExplainabilityJobDefinitionResponse = DescribeModelExplainabilityJobDefinitionResponse
+
+
+class DeleteModelExplainabilityJobDefinitionRequest(WireShape):
+    """``DeleteModelExplainabilityJobDefinitionRequest``."""
+
+    JobDefinitionName: _MonitoringJobDefinitionName
+
+
+_DeleteModelExplainabilityJobDefinitionRequest = DeleteModelExplainabilityJobDefinitionRequest
+
+
+class ListModelExplainabilityJobDefinitionsRequest(WireShape):
+    """``ListModelExplainabilityJobDefinitionsRequest``."""
+
+    EndpointName: _EndpointName | None = None
+    SortBy: _MonitoringJobDefinitionSortKey | None = None
+    SortOrder: _SortOrder | None = None
+    NextToken: _NextToken | None = None
+    MaxResults: _MaxResults | None = None
+    NameContains: _NameContains | None = None
+    CreationTimeBefore: _Timestamp | None = None
+    CreationTimeAfter: _Timestamp | None = None
+
+
+_ListModelExplainabilityJobDefinitionsRequest = ListModelExplainabilityJobDefinitionsRequest
+
+
+class ListModelExplainabilityJobDefinitionsResponse(WireShape):
+    """``ListModelExplainabilityJobDefinitionsResponse``."""
+
+    JobDefinitionSummaries: _MonitoringJobDefinitionSummaryList
+    NextToken: _NextToken | None = None
+
+
+_ListModelExplainabilityJobDefinitionsResponse = ListModelExplainabilityJobDefinitionsResponse
 _MonitoringScheduleName = _Annotated[str, _StringConstraints(min_length=1, max_length=63, pattern='^(?:[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})\\Z')]
 _ScheduleExpression = _Annotated[str, _StringConstraints(min_length=1, max_length=256)]
 
@@ -2521,6 +2784,14 @@ OPERATION_SHAPES: dict[str, _OperationShapes] = {
     'DescribeModelQualityJobDefinition': (DescribeModelQualityJobDefinitionRequest, DescribeModelQualityJobDefinitionResponse),
     'DeleteModelQualityJobDefinition': (DeleteModelQualityJobDefinitionRequest, None),
     'ListModelQualityJobDefinitions': (ListModelQualityJobDefinitionsRequest, ListModelQualityJobDefinitionsResponse),
+    'CreateModelBiasJobDefinition': (CreateModelBiasJobDefinitionRequest, CreateModelBiasJobDefinitionResponse),
+    'DescribeModelBiasJobDefinition': (DescribeModelBiasJobDefinitionRequest, DescribeModelBiasJobDefinitionResponse),
+    'DeleteModelBiasJobDefinition': (DeleteModelBiasJobDefinitionRequest, None),
+    'ListModelBiasJobDefinitions': (ListModelBiasJobDefinitionsRequest, ListModelBiasJobDefinitionsResponse),
+    'CreateModelExplainabilityJobDefinition': (CreateModelExplainabilityJobDefinitionRequest, CreateModelExplainabilityJobDefinitionResponse),
+    'DescribeModelExplainabilityJobDefinition': (DescribeModelExplainabilityJobDefinitionRequest, DescribeModelExplainabilityJobDefinitionResponse),
+    'DeleteModelExplainabilityJobDefinition': (DeleteModelExplainabilityJobDefinitionRequest, None),
+    'ListModelExplainabilityJobDefinitions': (ListModelExplainabilityJobDefinitionsRequest, ListModelExplainabilityJobDefinitionsResponse),
     'CreateMonitoringSchedule': (CreateMonitoringScheduleRequest, CreateMonitoringScheduleResponse),
     'DescribeMonitoringSchedule': (DescribeMonitoringScheduleRequest, DescribeMonitoringScheduleResponse),
     'UpdateMonitoringSchedule': (UpdateMonitoringScheduleRequest, UpdateMonitoringScheduleResponse),
