@@ -40,7 +40,7 @@ CURRENT_POST = {
     "AD": -0.1,
     "DPPL": 0.2199248120300752,
     "DRR": -0.01,
-    "DI": 0.5,
+    "DI": 0.08333333333333333,  # the real execution: closer to 0 than 0.178, not flagged
 }
 
 
@@ -124,9 +124,10 @@ def test_farther_from_zero(baseline: float, current: float, violates: bool) -> N
 
 @pytest.mark.parametrize(
     ("baseline", "current", "violates"),
-    [(0.18, 0.9, False), (0.18, 1.5, False), (0.18, 0.05, True), (0.8, 1.3, True)],
+    # the real 2024 adult execution: DI 0.178 -> 0.083 was not flagged
+    [(0.178, 0.083, False), (0.18, 0.9, True), (0.18, 0.05, False), (0.8, 1.3, True)],
 )
-def test_disparate_impact_is_measured_from_parity_one(
+def test_disparate_impact_is_measured_from_zero_like_the_service(
     baseline: float, current: float, violates: bool
 ) -> None:
     found = bias_drift_violations(_bias("DI", baseline), _bias("DI", current))

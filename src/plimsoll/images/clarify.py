@@ -18,10 +18,23 @@ The exit message goes to ``/opt/ml/output/message`` (the job's ExitMessage or Fa
 ``Completed: Job completed successfully.`` with exit code 0, or ``Error: <message>`` with exit
 code 1.
 
-In a monitoring job (baseline constraints at ``/opt/ml/processing/baseline/constraints/
-analysis.json`` or named by ``baseline_constraints``; :mod:`._clarify_monitor`) the image also
-writes ``constraint_violations.json`` (bias drift, feature-attribution drift) and ends with the
+With baseline constraints (at ``/opt/ml/processing/baseline/constraints/analysis.json`` or
+named by ``baseline_constraints``; :mod:`._clarify_monitor`) the image also writes
+``constraint_violations.json`` (bias drift, feature-attribution drift) and ends with the
 analyzer's ``Completed: ... with no violations.`` / ``CompletedWithViolations: ... N violations.``
+
+Monitoring mode (a ModelBias / ModelExplainability monitoring execution) is marked by the
+environment variable ``analysis_type`` = ``MODEL_BIAS`` or ``MODEL_EXPLAINABILITY``
+(:mod:`._clarify_monitoring`; without it nothing below applies). The config is then the
+monitor's (no ``dataset_type``; bias without ``methods`` computes every pre- and post-training
+metric) and is completed before the schema check; the rows come from the captured records
+(explainability) or the ground-truth merger's records (bias) under ``dataset_source``, inside
+``[start_time, end_time)``, with ``features_attribute`` / ``inference_attribute`` /
+``probability_attribute`` / ``probability_threshold_attribute`` saying where the features and
+the predicted label are (:mod:`._clarify_capture`); the outputs go to ``output_path``; and with
+``publish_cloudwatch_metrics=Enabled`` the bias or feature-attribution metrics go to
+``cloudwatch_metrics_directory`` as CloudWatch metric files (:mod:`._clarify_metrics`). No
+record in the window fails the job with ``Error: Job inputs had no data``.
 
 Post-training bias without a ``predicted_label`` column, ``shap`` and ``pdp`` call the model
 named by ``predictor`` (:mod:`plimsoll.images._clarify_model`: the endpoint through the
@@ -35,7 +48,8 @@ sends them as Arrow IPC tables to the primary, which puts the files back in name
 everything else on the whole table, so ``analysis.json`` is the one-host one: bias metrics need
 the joint distribution of facet, label and prediction, and the flip test needs every row, so
 gathering the parsed columns is the honest split. ``dataset_uri``, image datasets, the facet and
-predicted-label files, model calls, SHAP and PDP are read or run by the primary alone.
+predicted-label files, a monitoring job's records, model calls, SHAP and PDP are read or run
+by the primary alone.
 
 Usage inside a job: ``python3 -m plimsoll.images.clarify``.
 """
@@ -61,6 +75,7 @@ from plimsoll.compat.clarify_analysis_config import (
 from plimsoll.compat.container_paths import MAX_MESSAGE_BYTES, OUTPUT_MESSAGE, PROCESSING_ROOT
 from plimsoll.errors import PlimsollError, ValidationError
 from plimsoll.images._clarify_bias import bias_sections, check_supported, model_needs
+from plimsoll.images._clarify_capture import read_capture
 from plimsoll.images._clarify_dataset import (
     Dataset,
     baseline_rows,
@@ -73,8 +88,17 @@ from plimsoll.images._clarify_dataset import (
     tables_to_bytes,
 )
 from plimsoll.images._clarify_explain import explanations, feature_columns, feature_matrix
+from plimsoll.images._clarify_metrics import write_metrics
 from plimsoll.images._clarify_model import ModelClient, open_model
 from plimsoll.images._clarify_monitor import baseline_path, exit_message, write_violations
+from plimsoll.images._clarify_monitoring import (
+    CAPTURE_DATASET_TYPE,
+    MonitoringJob,
+    complete_config,
+    monitoring_job,
+    output_path,
+    with_capture_types,
+)
 from plimsoll.images._clarify_segments import segment_analysis
 from plimsoll.images._clarify_sides import attach_side_datasets
 from plimsoll.images._clarify_sources import Sources
@@ -147,7 +171,7 @@ def _split(config: AnalysisConfig, exchange: HostExchange) -> bool:
     return (
         exchange.distributed
         and config.dataset_uri is None
-        and config.dataset_type != IMAGE_DATASET_TYPE
+        and config.dataset_type not in (IMAGE_DATASET_TYPE, CAPTURE_DATASET_TYPE)
     )
 
 
@@ -161,8 +185,10 @@ def _own_files(config: AnalysisConfig, data_dir: Path, exchange: HostExchange) -
 
 
 def _load(
-    config: AnalysisConfig, data_dir: Path, sources: Sources, exchange: HostExchange
-) -> Dataset:
+    config: AnalysisConfig, data_dir: Path, sources: Sources, exchange: HostExchange,
+    job: MonitoringJob | None,
+) -> tuple[Dataset, AnalysisConfig]:  # fmt: skip
+    """The dataset, and the config with what reading it told (a monitoring job's types)."""
     if _split(config, exchange):
         pieces = tables_from_bytes(_own_files(config, data_dir, exchange))
         for raw in exchange.gather():
@@ -170,13 +196,16 @@ def _load(
         if not pieces:
             raise ValidationError(f"No dataset files found under {data_dir}")
         dataset = dataset_from_table(config, concat_files(pieces))
-        return attach_side_datasets(config, dataset, sources)
+        return attach_side_datasets(config, dataset, sources), config
     exchange.gather()  # the other hosts' (empty) parts: they checked the config too
+    if job is not None:
+        capture = read_capture(config, job.dataset_source, job.attributes)
+        return capture.dataset, with_capture_types(config, capture)
     if config.dataset_uri is not None:
         data_dir = sources.local(config.dataset_uri, "dataset_uri")
     if config.dataset_type == IMAGE_DATASET_TYPE:
-        return image_dataset(data_dir)
-    return attach_side_datasets(config, load_dataset(config, data_dir), sources)
+        return image_dataset(data_dir), config
+    return attach_side_datasets(config, load_dataset(config, data_dir), sources), config
 
 
 def _inline_baseline(config: AnalysisConfig, dataset: Dataset, sources: Sources) -> AnalysisConfig:
@@ -206,7 +235,12 @@ def _analyze(
     config_dir: Path, data_dir: Path, output_dir: Path, exchange: HostExchange
 ) -> int | None:
     """Writes the outputs; the number of violations in a monitoring job, else None."""
-    config = parse_analysis_config(_read_config(config_dir))
+    job = monitoring_job()
+    raw = _read_config(config_dir)
+    if job is not None:
+        logger.info("Monitoring job: %s", job.analysis_type)
+        raw = complete_config(raw, job)
+    config = parse_analysis_config(raw)
     logger.info("Analysis config: %s", config.model_dump_json(exclude_none=True))
     check_supported(config)
     if exchange.is_worker:
@@ -216,7 +250,7 @@ def _analyze(
     needs = model_needs(config)
     with tempfile.TemporaryDirectory(prefix="clarify-sources-") as scratch:
         sources = Sources(Path(scratch))
-        dataset = _load(config, data_dir, sources, exchange)
+        dataset, config = _load(config, data_dir, sources, exchange, job)
         logger.info("Dataset: %d rows, columns %s", dataset.rows, list(dataset.columns))
         config = _inline_baseline(config, dataset, sources)
         analysis: dict[str, Any] = {"version": config.version or ANALYSIS_VERSION}
@@ -236,6 +270,9 @@ def _analyze(
     logger.info("Wrote %s", output_dir / ANALYSIS_FILE)
     if config.methods.report is not None:
         _write_report(analysis, config.methods.report, output_dir)
+    if job is not None and job.publish_metrics:
+        write_metrics(analysis, job.metrics_directory, bias=job.bias, timestamp=job.metric_time,
+                      endpoint=job.endpoint_name, schedule=job.schedule_name)  # fmt: skip
     return None if baseline is None else write_violations(baseline, analysis, output_dir)
 
 
@@ -291,7 +328,7 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    sys.exit(run(CONFIG_DIR, DATA_DIR, OUTPUT_DIR, Path(OUTPUT_MESSAGE)))
+    sys.exit(run(CONFIG_DIR, DATA_DIR, output_path(OUTPUT_DIR), Path(OUTPUT_MESSAGE)))
 
 
 if __name__ == "__main__":

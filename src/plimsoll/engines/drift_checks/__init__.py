@@ -4,8 +4,8 @@ Two checks, as SageMaker Model Monitor runs them on Clarify outputs (spec model_
 clarify.md §2.6):
 
 * :func:`bias_drift_violations`: every bias metric present, numeric and finite-or-infinite in
-  both files violates when the current value is farther from the metric's ideal value than the
-  baseline value (``bias_drift_check``);
+  both files violates when the current value is farther from 0 than the baseline value
+  (``bias_drift_check``), DI included, as the service checks it;
 * :func:`attribution_drift_violations`: per label of ``explanations.kernel_shap``, the nDCG of
   the current global SHAP ranking against the baseline's (:func:`ndcg`) below the threshold
   (default 0.9) violates (``feature_attribution_drift_check``).
@@ -37,7 +37,7 @@ from plimsoll.engines.drift_checks.attribution import (
 from plimsoll.engines.drift_checks.bias import (
     BIAS_DRIFT_CHECK,
     BIAS_SECTIONS,
-    IDEAL_VALUES,
+    allowed_range,
     bias_drift_violations,
     violations_document,
 )
@@ -47,7 +47,7 @@ __all__ = [
     "BIAS_DRIFT_CHECK",
     "BIAS_SECTIONS",
     "DEFAULT_NDCG_THRESHOLD",
-    "IDEAL_VALUES",
+    "allowed_range",
     "attribution_drift_violations",
     "bias_drift_violations",
     "ndcg",

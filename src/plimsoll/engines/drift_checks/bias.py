@@ -1,14 +1,16 @@
-"""Bias drift: a current Clarify bias metric farther from its ideal value than the baseline's.
+"""Bias drift: a current Clarify bias metric farther from 0 than the baseline's.
 
 SageMaker's rule (AWS docs "Bias drift violations"; spec clarify.md §2.6): a value closer to 0
 means a more balanced distribution, and a metric violates when the current value is farther
 from 0 than the baseline value. Decisions where the rule is silent:
 
-* **Ideal value.** Distance is measured from the metric's ideal value, 0 for every metric except
-  ``DI`` (Disparate Impact, q̂_d / q̂_a), whose parity value is 1 (:data:`IDEAL_VALUES`). With
-  the literal "farther from 0" a DI moving from 0.18 towards parity would violate and one
-  falling to 0.05 would not.
-* **Infinity.** Compared by distance like any value: a current ±Infinity violates against any
+* **DI too.** Disparate Impact (q̂_d / q̂_a) is at parity at 1, not 0, but the service
+  measures it from 0 like the rest: in the real 2024 adult execution DI fell from its baseline
+  0.178 to 0.083 (further from parity) and was not flagged, which only the literal rule gives.
+  So a DI rising towards parity violates and one falling towards 0 does not, as on SageMaker
+  (docs/compat.md).
+* **Infinity** (a float, or the strings ``"Infinity"`` / ``"-Infinity"`` that ``analysis.json``
+  holds). Compared by distance like any value: a current ±Infinity violates against any
   finite baseline (the real 2024 file has ``Metric value Infinity`` for TE); against an infinite
   baseline nothing is farther, so it never violates. Printed as Java does (``Infinity``).
 * **Equal distance** is not a violation (strictly farther).
@@ -31,18 +33,19 @@ from plimsoll.engines.checks import format_double
 __all__ = [
     "BIAS_DRIFT_CHECK",
     "BIAS_SECTIONS",
-    "IDEAL_VALUES",
+    "allowed_range",
     "bias_drift_violations",
     "violations_document",
 ]
 
 BIAS_DRIFT_CHECK = "bias_drift_check"
 BIAS_SECTIONS = ("pre_training_bias_metrics", "post_training_bias_metrics")
-IDEAL_VALUES: Mapping[str, float] = {"DI": 1.0}
 _VIOLATIONS_VERSION = "1.0"
 
 
 def _number(value: object) -> float | None:
+    if value in ("Infinity", "-Infinity"):  # how analysis.json writes +-inf (spec §2.2)
+        return float(str(value).replace("Infinity", "inf"))
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     number = float(value)
@@ -70,9 +73,13 @@ def _facet_values(section: object) -> Iterator[tuple[str, str, dict[str, float]]
                 yield str(facet), str(entry["value_or_threshold"]), _metrics(entry)
 
 
-def _farther(name: str, current: float, baseline: float) -> bool:
-    ideal = IDEAL_VALUES.get(name, 0.0)
-    return abs(current - ideal) > abs(baseline - ideal)
+def _farther(current: float, baseline: float) -> bool:
+    return abs(current) > abs(baseline)
+
+
+def allowed_range(baseline: float) -> tuple[float, float]:
+    """The current values that do not violate against ``baseline``: ``[-|b|, |b|]``."""
+    return (-abs(baseline), abs(baseline))
 
 
 def bias_drift_violations(
@@ -89,7 +96,7 @@ def bias_drift_violations(
             limits = known.get((facet, value), {})
             for name, number in metrics.items():
                 limit = limits.get(name)
-                if limit is None or not _farther(name, number, limit):
+                if limit is None or not _farther(number, limit):
                     continue
                 found.append(
                     {
