@@ -292,11 +292,18 @@ def report(schedule_or_job: str, open_it: bool, output: str | None) -> None:
     """Find the HTML report of a schedule's latest execution (or of a job) and print its path.
 
     For a model-quality schedule the report (every execution's metrics over time) is rendered
-    now and written as report.html into the latest execution's output folder.
+    now and written as report.html into the latest execution's output folder; for a ModelBias
+    or ModelExplainability schedule, as history_report.html beside the latest analysis.json.
     """
     sess = session()
-    if _is_model_quality(sess.sagemaker_client, schedule_or_job):
-        path = _model_quality_report(sess, schedule_or_job, output)
+    kind = _monitoring_type(sess.sagemaker_client, schedule_or_job)
+    if kind in ("ModelQuality", "ModelBias", "ModelExplainability"):
+        if kind == "ModelQuality":
+            path = _model_quality_report(sess, schedule_or_job, output)
+        else:  # imported here: that module reuses this one's execution helpers
+            from plimsoll.cli._monitor_clarify_report import clarify_report
+
+            path = clarify_report(sess, str(kind), schedule_or_job, output)
         click.echo(str(path))
         if open_it:
             webbrowser.open(path.as_uri())
@@ -322,15 +329,15 @@ def report(schedule_or_job: str, open_it: bool, output: str | None) -> None:
         webbrowser.open(path.as_uri())
 
 
-def _is_model_quality(sagemaker: Any, name: str) -> bool:
+def _monitoring_type(sagemaker: Any, name: str) -> str | None:
     try:
         described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name)
     except ClientError:  # not a schedule: _report_job tells jobs from unknown names
-        return False
+        return None
     kind = described.get("MonitoringType") or described.get("MonitoringScheduleConfig", {}).get(
         "MonitoringType"
     )
-    return bool(kind == "ModelQuality")
+    return None if kind is None else str(kind)
 
 
 def _read_json(sess: Session, uri: str) -> dict[str, Any] | None:

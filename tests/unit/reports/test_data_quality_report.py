@@ -172,7 +172,7 @@ def report(current: dict[str, Any], violations: dict[str, Any], baseline: dict[s
 
 def test_public_surface_is_exactly_the_renderer() -> None:
     public = {name for name in vars(plimsoll.reports) if not name.startswith("_")}
-    modules = {"annotations", "data_quality", "clarify", "model_quality"}
+    modules = {"annotations", "data_quality", "clarify", "clarify_monitor", "model_quality"}
     assert set(plimsoll.reports.__all__) == public - modules
 
 
