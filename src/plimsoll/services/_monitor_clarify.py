@@ -25,7 +25,7 @@ Clarify job gets:
   ``Environment`` wins, as on SageMaker.
 
 Job names: ``model-bias-monitoring-<yyyyMMddHHmm>-<hex>`` (the merge job's stamp and hex) and
-``model-explainability-monitoring-<yyyyMMddHHmm>-<hex>``; SageMaker's own names for these are
+``model-explainability-monitoring-<yyyyMMddHHmm>-<hex>`` (cut to 63 characters); SageMaker's own names for these are
 not documented, so these follow the model-quality pattern (docs/compat.md).
 """
 
@@ -53,6 +53,7 @@ ANALYSIS_TYPES = {
     MonitoringType.MODEL_BIAS: "MODEL_BIAS",
     MonitoringType.MODEL_EXPLAINABILITY: "MODEL_EXPLAINABILITY",
 }
+MAX_JOB_NAME = 63
 _JOB_PREFIX = {
     MonitoringType.MODEL_BIAS: "model-bias-monitoring-",
     MonitoringType.MODEL_EXPLAINABILITY: "model-explainability-monitoring-",
@@ -66,8 +67,9 @@ _ATTRIBUTES = (
 
 
 def clarify_job_name(kind: MonitoringType, stamp_and_token: str) -> str:
-    """``<kind prefix><yyyyMMddHHmm>-<hex>``."""
-    return _JOB_PREFIX[kind] + stamp_and_token
+    """``<kind prefix><yyyyMMddHHmm>-<hex>``, cut to the 63 characters a processing job name
+    may have (the explainability prefix leaves 18 of the 24 hex digits)."""
+    return (_JOB_PREFIX[kind] + stamp_and_token)[:MAX_JOB_NAME]
 
 
 def _environment(
