@@ -277,7 +277,9 @@ def test_bias_schedule_merges_then_runs_clarify(api: Api, settings: Settings) ->
     dppl = next(m["value"] for m in post if m["name"] == "DPPL")
     assert dppl > 0.5  # sex=0 approved at 0.2, sex=1 at 0.9
     violations = json.loads((out / "constraint_violations.json").read_text())["violations"]
-    assert {"DPPL", "DI"} <= {v["metric_name"] for v in violations}
+    flagged = {v["metric_name"] for v in violations}
+    assert "DPPL" in flagged
+    assert "DI" not in flagged  # about 0.2 against 0.98: closer to 0, as SageMaker checks it
     assert all(v["constraint_check_type"] == "bias_drift_check" for v in violations)
     rendered = api.monitor_metrics.render()
     assert 'namespace="aws/sagemaker/Endpoints/bias-metrics"' in rendered

@@ -115,11 +115,14 @@ def test_bias_report_shows_every_execution_against_the_baseline(
     header = page.split("</header>", 1)[0]
     assert "Bias drift: bias" in header and "ModelBias" in header
     assert "3 (" in header and "1 without analysis.json" in header
-    for metric in ("DPPL", "DI", "AD", "RD"):  # the baseline's metrics, fair: all violate
+    # The baseline is fair; the traffic approves sex=0 far less often. DPPL, AD and RD move
+    # away from 0 and violate; DI falls from 0.98 to about 0.2, closer to 0: as on SageMaker,
+    # not a violation.
+    for metric, marks in (("DPPL", 2), ("DI", 0), ("AD", 2), ("RD", 2)):
         chart = re.search(rf"<svg [^>]*><title>{metric} \(sex = 0\)</title>.*?</svg>", page)
         assert chart is not None, metric
         points = re.findall(r'<rect [^>]*class="([^"]*)"><title>\d{4}-[^<]*</title>', chart[0])
-        assert points[-2:] == ["alert-bar violation", "alert-bar violation"], metric
+        assert points[-2:].count("alert-bar violation") == marks, (metric, points)
         assert chart[0].count('class="threshold"') == 2, metric  # the baseline's band
         assert ": failed</title>✕" in chart[0], metric
     latest = json.loads((path.parent / "constraint_violations.json").read_text())["violations"]
@@ -172,3 +175,8 @@ def test_explainability_report_with_failed_executions_only(
     broken = runner.invoke(cli, ["monitor", "report", "explain", "--output", str(output)])
     assert broken.exit_code != 0 and "no baseline analysis.json at" in broken.output
     assert "Traceback" not in broken.output
+    # A baseline that is not JSON is an error naming it, not a traceback.
+    Path(baseline.removeprefix("file://")).write_text("{not json")
+    corrupt = runner.invoke(cli, ["monitor", "report", "explain", "--output", str(output)])
+    assert corrupt.exit_code != 0 and f"{baseline} is not valid JSON" in corrupt.output
+    assert "Traceback" not in corrupt.output

@@ -341,11 +341,17 @@ def _monitoring_type(sagemaker: Any, name: str) -> str | None:
 
 
 def _read_json(sess: Session, uri: str) -> dict[str, Any] | None:
-    """A JSON document through the session's storage; None when there is no such object."""
+    """A JSON document through the session's storage; None when there is no such object.
+
+    Raises:
+        click.ClickException: the object is not JSON (a clear message, not a traceback).
+    """
     try:
         found = json.loads(S3Downloader.read_bytes(uri, sess))
     except FileNotFoundError:
         return None
+    except ValueError as exc:
+        raise click.ClickException(f"{uri} is not valid JSON: {exc}") from exc
     return found if isinstance(found, dict) else None
 
 
