@@ -30,6 +30,8 @@ SAGEMAKER_PATH_MODULES = [
     "plimsoll.sdk.clarify",
     "plimsoll.spark.processing",
     "plimsoll.sdk.spark.processing",
+    "plimsoll.model_monitor.clarify_model_monitoring",
+    "plimsoll.sdk.model_monitor.clarify_model_monitoring",
 ]
 
 
@@ -72,6 +74,7 @@ def test_all_equals_public_names(module_name: str) -> None:
         "plimsoll.deserializers",
         "plimsoll.model_monitor",
         "plimsoll.model_monitor.dataset_format",
+        "plimsoll.model_monitor.clarify_model_monitoring",
         "plimsoll.clarify",
         "plimsoll.spark",
         "plimsoll.spark.processing",

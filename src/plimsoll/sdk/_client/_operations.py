@@ -118,6 +118,30 @@ class BotoOperations(abc.ABC):
     def list_model_quality_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
         return self._call("ListModelQualityJobDefinitions", kwargs)
 
+    def create_model_bias_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateModelBiasJobDefinition", kwargs)
+
+    def describe_model_bias_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeModelBiasJobDefinition", kwargs)
+
+    def delete_model_bias_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteModelBiasJobDefinition", kwargs)
+
+    def list_model_bias_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListModelBiasJobDefinitions", kwargs)
+
+    def create_model_explainability_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("CreateModelExplainabilityJobDefinition", kwargs)
+
+    def describe_model_explainability_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DescribeModelExplainabilityJobDefinition", kwargs)
+
+    def delete_model_explainability_job_definition(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("DeleteModelExplainabilityJobDefinition", kwargs)
+
+    def list_model_explainability_job_definitions(self, **kwargs: Any) -> dict[str, Any]:
+        return self._call("ListModelExplainabilityJobDefinitions", kwargs)
+
     def run_monitoring_schedule(self, **kwargs: Any) -> dict[str, Any]:
         """Plimsoll extension (no boto3 counterpart): one execution of a schedule, now."""
         return self._call("RunMonitoringSchedule", kwargs)

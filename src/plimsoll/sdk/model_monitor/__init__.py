@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from plimsoll.sdk._network import NetworkConfig
 from plimsoll.sdk.model_monitor._baselining import BaseliningJob
+from plimsoll.sdk.model_monitor._bias import ModelBiasMonitor
+from plimsoll.sdk.model_monitor._clarify_monitor_config import (
+    BiasAnalysisConfig,
+    ExplainabilityAnalysisConfig,
+)
 from plimsoll.sdk.model_monitor._default import DefaultModelMonitor
 from plimsoll.sdk.model_monitor._execution import MonitoringExecution
+from plimsoll.sdk.model_monitor._explainability import ModelExplainabilityMonitor
 from plimsoll.sdk.model_monitor._model_monitor import ModelMonitor
 from plimsoll.sdk.model_monitor._model_quality import ModelQualityMonitor
 from plimsoll.sdk.model_monitor._monitoring_io import (
@@ -32,6 +38,7 @@ from plimsoll.sdk.model_monitor.monitoring_files import (
 __all__ = [
     "BaseliningJob",
     "BatchTransformInput",
+    "BiasAnalysisConfig",
     "ConstraintViolations",
     "Constraints",
     "CronExpressionGenerator",
@@ -41,6 +48,9 @@ __all__ = [
     "DatasetFormat",
     "DefaultModelMonitor",
     "EndpointInput",
+    "ExplainabilityAnalysisConfig",
+    "ModelBiasMonitor",
+    "ModelExplainabilityMonitor",
     "ModelMonitor",
     "ModelQualityMonitor",
     "MonitoringDatasetFormat",
