@@ -124,10 +124,18 @@ class MonitorWindow:
         return self.start <= _utc(when) < self.end
 
     def to_env(self) -> dict[str, str]:
-        """The analyzer's ``start_time`` / ``end_time`` / ``metric_time`` values."""
+        """The analyzer's ``start_time`` / ``end_time`` / ``metric_time`` values.
+
+        The env holds whole seconds, as capture's ``inferenceTime`` does, so a fractional end
+        is rounded up: a request captured at 12:00:00.3 (``inferenceTime`` 12:00:00) lies in a
+        window ending 12:00:00.9 and must stay in it.
+        """
+        end = self.end
+        if end.microsecond:
+            end = end.replace(microsecond=0) + timedelta(seconds=1)
         return {
             "start_time": format_window_time(self.start),
-            "end_time": format_window_time(self.end),
+            "end_time": format_window_time(end),
             "metric_time": format_window_time(self.metric_time),
         }
 

@@ -9,6 +9,7 @@ import pytest
 
 from plimsoll.compat.capture_format import CAPTURE_KEY_PATTERN, object_key
 from plimsoll.compat.monitor_window import (
+    MonitorWindow,
     capture_files_in_window,
     execution_window,
     format_window_time,
@@ -59,6 +60,15 @@ def test_default_window_is_the_previous_full_hour_like_the_real_execution() -> N
         "end_time": "2021-05-06T23:00:00Z",
         "metric_time": "2021-05-06T22:00:00Z",
     }
+
+
+def test_a_fractional_end_is_rounded_up_so_its_own_second_stays_in_the_window() -> None:
+    # A NOW schedule at 12:00:00.9 must keep a request captured at 12:00:00.3, whose
+    # inferenceTime (whole seconds, as capture writes it) is 12:00:00.
+    now = at("2024-01-19T12:00:00") + timedelta(microseconds=900_000)
+    window = MonitorWindow(scheduled_time=now, start=now - timedelta(hours=1), end=now)
+    assert window.to_env()["end_time"] == "2024-01-19T12:00:01Z"
+    assert window.to_env()["start_time"] == "2024-01-19T11:00:00Z"
 
 
 def test_offsets_shift_the_window_like_the_docs_example() -> None:
