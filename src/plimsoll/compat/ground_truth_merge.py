@@ -13,6 +13,11 @@ records, which the analysis job then reads::
     result = load_and_merge(storage, capture_destination=..., endpoint=..., variant=None,
                             start=..., end=..., ground_truth_uri=..., execution_time=...)
 
+This is the record path: one pydantic record and one dict per line.
+:func:`plimsoll.compat.ground_truth_join.merge_columns` is the same merge on Arrow columns (the
+merger image uses it), which reads the files it cannot reproduce exactly with this module's
+:func:`read_capture_file` and :func:`~plimsoll.compat.ground_truth.read_lines`.
+
 Decisions:
 
 * Key: a capture record's ``inferenceId`` when it has one, else its ``eventId``; a ground-truth
@@ -72,24 +77,29 @@ if TYPE_CHECKING:
     from plimsoll.storage.base import Storage
 
 __all__ = [
+    "IDS_KEPT",
     "MALFORMED_KEPT",
     "MERGE_FOLDER",
     "CaptureFile",
     "GroundTruthFile",
+    "MalformedTally",
     "MergeReport",
     "MergeResult",
     "MergedRecord",
+    "capture_key",
+    "capture_parts",
     "load_and_merge",
     "merge",
     "merge_root",
     "merged_object_key",
     "merged_record",
+    "read_capture_file",
     "write_merged",
 ]
 
 MERGE_FOLDER = "merge"
 MALFORMED_KEPT = 100
-_IDS_KEPT = 20
+IDS_KEPT = 20
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,8 +214,8 @@ def _side(side: CaptureSide) -> dict[str, str]:
     return out
 
 
-def merged_record(capture: CaptureRecord, truth: GroundTruthRecord) -> dict[str, Any]:
-    """SageMaker's merged record of one capture record and its label."""
+def capture_parts(capture: CaptureRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A merged record's ``captureData`` and ``eventMetadata`` objects for one capture record."""
     data: dict[str, Any] = {}
     if capture.captureData.endpointInput is not None:
         data["endpointInput"] = _side(capture.captureData.endpointInput)
@@ -220,6 +230,12 @@ def merged_record(capture: CaptureRecord, truth: GroundTruthRecord) -> dict[str,
         metadata["inferenceId"] = meta.inferenceId
     if meta.inferenceTime is not None:
         metadata["inferenceTime"] = meta.inferenceTime
+    return data, metadata
+
+
+def merged_record(capture: CaptureRecord, truth: GroundTruthRecord) -> dict[str, Any]:
+    """SageMaker's merged record of one capture record and its label."""
+    data, metadata = capture_parts(capture)
     return {
         "eventVersion": capture.eventVersion,
         "groundTruthData": truth.ground_truth_data(),
@@ -245,10 +261,48 @@ def _numbered(content: bytes) -> Iterator[tuple[int, bytes]]:
             yield number, line
 
 
+def capture_key(capture: CaptureRecord) -> str:
+    """The merge key: ``inferenceId`` when the record has one, else ``eventId``."""
+    meta = capture.eventMetadata
+    return meta.inferenceId if meta.inferenceId is not None else meta.eventId
+
+
+def read_capture_file(
+    item: CaptureFile,
+) -> tuple[list[tuple[CaptureRecord, datetime | None]], list[MalformedLine]]:
+    """Every capture record of a file with its ``inferenceTime`` (None without one), and every
+    line that is not a record or whose ``inferenceTime`` is unreadable, in line order."""
+    records: list[tuple[CaptureRecord, datetime | None]] = []
+    bad: list[MalformedLine] = []
+    for number, line in _numbered(item.content):
+        try:
+            capture = parse_line(line)
+        except PydanticValidationError as exc:
+            bad.append(_capture_problem(exc, item.uri, number))
+            continue
+        text = capture.eventMetadata.inferenceTime
+        try:
+            moment = inference_time(text) if text else None
+        except ValueError:
+            bad.append(
+                MalformedLine(
+                    source=item.uri,
+                    line=number,
+                    reason="invalid_inference_time",
+                    message=f"inferenceTime {text!r} is not YYYY-MM-DDTHH:MM:SSZ",
+                )
+            )
+            continue
+        records.append((capture, moment))
+    return records, bad
+
+
 # -- the merge --------------------------------------------------------------------------------
 
 
-class _Tally:
+class MalformedTally:
+    """Malformed lines by reason, the first ``MALFORMED_KEPT`` kept in reading order."""
+
     def __init__(self) -> None:
         self.malformed: list[MalformedLine] = []
         self.reasons: Counter[str] = Counter()
@@ -260,7 +314,7 @@ class _Tally:
 
 
 def _labels(
-    files: Iterable[GroundTruthFile], tally: _Tally
+    files: Iterable[GroundTruthFile], tally: MalformedTally
 ) -> tuple[dict[str, GroundTruthRecord], int, int, list[str]]:
     labels: dict[str, GroundTruthRecord] = {}
     read = duplicates = 0
@@ -273,7 +327,7 @@ def _labels(
             read += 1
             if record.event_id in labels:
                 duplicates += 1
-                if len(duplicate_ids) < _IDS_KEPT and record.event_id not in duplicate_ids:
+                if len(duplicate_ids) < IDS_KEPT and record.event_id not in duplicate_ids:
                     duplicate_ids.append(record.event_id)
             labels[record.event_id] = record  # the latest upload wins
     return labels, read, duplicates, duplicate_ids
@@ -300,7 +354,7 @@ def merge(
         ground_truth: the ground-truth files, oldest upload first.
         window: ``(start, end)`` in UTC; capture records outside are left out (counted).
     """
-    tally = _Tally()
+    tally = MalformedTally()
     labels, label_count, duplicates, duplicate_ids = _labels(ground_truth, tally)
     start, end = (_utc(window[0]), _utc(window[1])) if window is not None else (None, None)
     records: list[MergedRecord] = []
@@ -309,26 +363,11 @@ def merge(
     outside_keys: set[str] = set()
     read = outside = without = repeated = 0
     for item in capture_files:
-        for number, line in _numbered(item.content):
-            try:
-                capture = parse_line(line)
-            except PydanticValidationError as exc:
-                tally.bad(_capture_problem(exc, item.uri, number))
-                continue
-            meta = capture.eventMetadata
-            key = meta.inferenceId if meta.inferenceId is not None else meta.eventId
-            try:
-                moment = inference_time(meta.inferenceTime) if meta.inferenceTime else None
-            except ValueError:
-                tally.bad(
-                    MalformedLine(
-                        source=item.uri,
-                        line=number,
-                        reason="invalid_inference_time",
-                        message=f"inferenceTime {meta.inferenceTime!r} is not YYYY-MM-DDTHH:MM:SSZ",
-                    )
-                )
-                continue
+        captures, bad = read_capture_file(item)
+        for problem in bad:
+            tally.bad(problem)
+        for capture, moment in captures:
+            key = capture_key(capture)
             read += 1
             if start is not None and end is not None and moment is not None:
                 if not start <= moment < end:
@@ -367,7 +406,7 @@ def merge(
         malformed_lines=sum(tally.reasons.values()),
         malformed_by_reason=dict(tally.reasons),
         malformed=tuple(tally.malformed),
-        unknown_ids=tuple(unknown[:_IDS_KEPT]),
+        unknown_ids=tuple(unknown[:IDS_KEPT]),
         duplicate_ids=tuple(duplicate_ids),
     )
     return MergeResult(records=records, report=report)

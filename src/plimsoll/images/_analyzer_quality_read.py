@@ -14,7 +14,9 @@ Three sources (``dataset_format``):
   ``ground_truth_attribute`` expression, or the whole value without one). A record whose output
   and ground truth hold several rows (CSV lines or JSON arrays of equal length) gives one row
   each. Records with ``inferenceTime`` outside ``[start_time, end_time)`` are left out;
-  unreadable lines are counted by reason and skipped.
+  unreadable lines are counted by reason and skipped. Files of one-row CSV outputs and labels
+  are read as columns (:mod:`plimsoll.images._analyzer_quality_table`), the others record by
+  record; the engine is handed the same values either way.
 """
 
 from __future__ import annotations
@@ -25,19 +27,25 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jmespath
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from jmespath.exceptions import JMESPathError
 
 from plimsoll.compat.analyzer_config import AnalyzerConfig, AnalyzerConfigError
 from plimsoll.compat.capture_time import inference_time
 from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
 from plimsoll.errors import InsufficientData, ValidationError
-from plimsoll.images._analyzer_read import data_files
+from plimsoll.images._analyzer_quality_table import MergedFileColumns, merged_file_columns
+from plimsoll.images._analyzer_read import READ_THREADS, data_files
 
 logger = logging.getLogger("DefaultDataAnalyzer")
 
@@ -45,6 +53,7 @@ __all__ = ["MERGE_FORMAT", "QualityColumns", "Attributes", "dataset_columns", "m
 
 MERGE_FORMAT = "sagemakerMergeJson"
 MERGE_REPORT = "merge_report.json"  # written by the merger next to the merged records
+_DECIMAL = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,13 +65,23 @@ class Attributes:
     probability: str | None
 
 
+Column = list[Any] | npt.NDArray[Any]
+"""A column of values: a list as the readers append them, or the fast path's numpy array."""
+
+
+def _append(column: Column, value: Any) -> None:
+    if not isinstance(column, list):
+        raise TypeError("rows are appended to list columns only")
+    column.append(value)
+
+
 @dataclass(slots=True, kw_only=True)
 class QualityColumns:
     """One value per row; ``predicted`` / ``probability`` are None when not configured."""
 
-    ground_truth: list[Any] = field(default_factory=list)
-    predicted: list[Any] | None = None
-    probability: list[Any] | None = None
+    ground_truth: Column = field(default_factory=list)
+    predicted: Column | None = None
+    probability: Column | None = None
     records_read: int = 0
     outside_window: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
@@ -78,11 +97,11 @@ class QualityColumns:
         )
 
     def add(self, truth: Any, predicted: Any, probability: Any) -> None:
-        self.ground_truth.append(truth)
+        _append(self.ground_truth, truth)
         if self.predicted is not None:
-            self.predicted.append(predicted)
+            _append(self.predicted, predicted)
         if self.probability is not None:
-            self.probability.append(probability)
+            _append(self.probability, probability)
 
     @property
     def rows(self) -> int:
@@ -299,18 +318,110 @@ def _merged_record(
         out.add(*values)
 
 
-def _lines(files: Sequence[Path]) -> Iterator[tuple[Path, int, bytes]]:
-    for path in files:
-        with path.open("rb") as fh:
-            for number, line in enumerate(fh, start=1):
-                if line.strip():
-                    yield path, number, line
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield number, line
+
+
+def _record_file(
+    path: Path,
+    attributes: Attributes,
+    window: tuple[datetime, datetime] | None,
+    skipped: Counter[str],
+) -> QualityColumns:
+    """One file's rows record by record; skips are counted in ``skipped`` (all files')."""
+    out = QualityColumns.empty(attributes, default_inference=True)
+    for number, line in _lines(path):
+        out.records_read += 1
+        try:
+            _merged_record(line, attributes, window, out)
+        except _Skip as skip:
+            skipped[skip.reason] += 1
+            if sum(skipped.values()) <= 10:
+                logger.warning("Skipped %s line %d: %s", path, number, skip.reason)
+    return out
+
+
+def _picks(attributes: Attributes) -> tuple[int | None, int | None] | None:
+    """The CSV output columns the record path reads, or None when it fails on an attribute."""
+    inference = attributes.inference
+    if inference is None and attributes.probability is None:
+        inference = "0"
+    try:
+        return (
+            None if inference is None else _index(inference, "inference_attribute"),
+            None
+            if attributes.probability is None
+            else _index(attributes.probability, "probability_attribute"),
+        )
+    except AnalyzerConfigError:
+        return None
+
+
+def _strings(values: pa.Array) -> npt.NDArray[np.str_]:
+    """What ``np.asarray`` makes of the record path's list of these strings (labels: few
+    distinct values, each converted once)."""
+    encoded = pc.dictionary_encode(values)
+    distinct = np.asarray(encoded.dictionary.to_pylist(), dtype=np.str_)
+    strings: npt.NDArray[np.str_] = distinct[encoded.indices.to_numpy(zero_copy_only=False)]
+    return strings
+
+
+def _numbers(values: pa.Array) -> npt.NDArray[np.float64] | None:
+    """The probabilities as float64 when every one is a plain decimal, which Arrow's parser and
+    Python's ``float`` (what ``np.asarray(strings, dtype=float64)`` uses) round alike."""
+    if pc.all(pc.fill_null(pc.match_substring_regex(values, _DECIMAL), False)).as_py() is not True:
+        return None
+    try:
+        numbers = values.cast(pa.float64())
+    except pa.ArrowInvalid:  # out of range: the record path's list gives the engine's answer
+        return None
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _concat(arrays: list[pa.Array | None]) -> pa.Array:
+    return pa.concat_arrays([a for a in arrays if a is not None] or [pa.array([], pa.string())])
+
+
+def _combined(
+    parts: list[QualityColumns | MergedFileColumns], attributes: Attributes
+) -> QualityColumns:
+    """Every file's rows, in file order, as the record path would hand them to the engine:
+    numpy arrays when every row was read as columns, else one list per column."""
+    out = QualityColumns.empty(attributes, default_inference=True)
+    fast = [p for p in parts if isinstance(p, MergedFileColumns)]
+    if fast and all(isinstance(p, MergedFileColumns) or not p.rows for p in parts):
+        out.ground_truth = _strings(_concat([p.ground_truth for p in fast]))
+        if out.predicted is not None:
+            out.predicted = _strings(_concat([p.predicted for p in fast]))
+        if out.probability is not None:
+            probability = _concat([p.probability for p in fast])
+            numbers = _numbers(probability)
+            out.probability = probability.to_pylist() if numbers is None else numbers
+        return out
+    columns: list[list[Any] | None] = [
+        [],
+        None if out.predicted is None else [],
+        None if out.probability is None else [],
+    ]
+    for part in parts:
+        found = (part.ground_truth, part.predicted, part.probability)
+        for values, column in zip(found, columns, strict=True):
+            if column is not None and values is not None:
+                column.extend(values.to_pylist() if isinstance(values, pa.Array) else values)
+    out.ground_truth, out.predicted, out.probability = columns[0] or [], columns[1], columns[2]
+    return out
 
 
 def merged_columns(
     config: AnalyzerConfig, attributes: Attributes, window: tuple[datetime, datetime] | None
 ) -> QualityColumns:
     """The columns of the merged records under ``dataset_source`` inside ``window``.
+
+    Files :func:`~plimsoll.images._analyzer_quality_table.merged_file_columns` reads exactly
+    are read as columns, the others record by record; the rows are the same either way.
 
     Raises:
         InsufficientData: no merged record in the window ("Job inputs had no data").
@@ -319,15 +430,29 @@ def merged_columns(
     every = data_files(Path(config.get("dataset_source")))
     files = [p for p in every if p.name != MERGE_REPORT]  # the merger's report is no record
     logger.info("Files to process: %d merged files", len(files))
-    out = QualityColumns.empty(attributes, default_inference=True)
-    for path, number, line in _lines(files):
-        out.records_read += 1
-        try:
-            _merged_record(line, attributes, window, out)
-        except _Skip as skip:
-            out.skipped[skip.reason] += 1
-            if sum(out.skipped.values()) <= 10:
-                logger.warning("Skipped %s line %d: %s", path, number, skip.reason)
+    picks = _picks(attributes)
+    skipped: Counter[str] = Counter()
+    parts: list[QualityColumns | MergedFileColumns] = []
+    read = outside = by_record = 0
+
+    def columns(path: Path) -> MergedFileColumns | None:
+        return merged_file_columns(path.read_bytes(), picks=picks, window=window)
+
+    with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="merged-read") as pool:
+        found = list(pool.map(columns, files))  # Arrow parses without the GIL
+    for path, fast in zip(files, found, strict=True):
+        part: QualityColumns | MergedFileColumns | None = fast
+        if part is None:
+            part = _record_file(path, attributes, window, skipped)
+            by_record += 1
+        read += part.records_read
+        outside += part.outside_window
+        parts.append(part)
+    out = _combined(parts, attributes)
+    out.records_read, out.outside_window, out.skipped = read, outside, skipped
+    logger.info(
+        "%d merged files read as columns, %d record by record", len(files) - by_record, by_record
+    )
     logger.info(
         "Read %d merged records: %d outside the window, %d skipped %s, %d rows",
         out.records_read,

@@ -1,6 +1,8 @@
 """Plimsoll's ``sagemaker-model-monitor-groundtruth-merger``: the first job of a model-quality
 execution (spec §2.3, §2.4, §3.3). It joins the window's captured records to their ground truth
-with :func:`plimsoll.compat.ground_truth_merge.merge` and writes SageMaker's merged records.
+with :func:`plimsoll.compat.ground_truth_join.merge_columns` (the rules, records, bytes and report
+of :func:`plimsoll.compat.ground_truth_merge.merge`, on Arrow columns; files it cannot read
+exactly that way are read record by record) and writes SageMaker's merged records.
 
 Environment (as the service sets it):
 
@@ -33,19 +35,18 @@ import os
 import sys
 import uuid
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from plimsoll.compat.analyzer_config import DEFAULT_OUTPUT_MESSAGE_FILE
-from plimsoll.compat.capture_format import to_json_line
 from plimsoll.compat.ground_truth import upload_hour
+from plimsoll.compat.ground_truth_join import ColumnMerge, merge_columns
 from plimsoll.compat.ground_truth_merge import (
     CaptureFile,
     GroundTruthFile,
     MergeReport,
-    MergeResult,
-    merge,
     merged_object_key,
 )
 from plimsoll.compat.monitor_input import NO_DATA_MESSAGE
@@ -57,6 +58,7 @@ logger = logging.getLogger("GroundTruthMerger")
 __all__ = ["REPORT_FILE", "MergerConfigError", "main", "run"]
 
 REPORT_FILE = "merge_report.json"
+_READ_THREADS = 4  # files read side by side (page-cache copies, without the GIL)
 _MESSAGE_LIMIT = 1024
 
 
@@ -99,9 +101,14 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
+def _contents(paths: list[Path]) -> list[bytes]:
+    with ThreadPoolExecutor(_READ_THREADS, thread_name_prefix="merge-input") as pool:
+        return list(pool.map(Path.read_bytes, paths))
+
+
 def _capture_files(root: Path) -> tuple[list[CaptureFile], list[str]]:
     """Capture files in ``<endpoint>/<variant>/yyyy/mm/dd/hh/`` folders; others are ignored."""
-    found: list[CaptureFile] = []
+    found: list[tuple[Path, tuple[str, ...], datetime]] = []
     ignored: list[str] = []
     for path in _files(root):
         parts = path.relative_to(root).parts
@@ -109,16 +116,13 @@ def _capture_files(root: Path) -> tuple[list[CaptureFile], list[str]]:
         if hour is None:
             ignored.append(str(path))
             continue
-        found.append(
-            CaptureFile(
-                uri=str(path),
-                endpoint=parts[0],
-                variant=parts[1],
-                hour=hour,
-                content=path.read_bytes(),
-            )
-        )
-    return found, ignored
+        found.append((path, parts, hour))
+    contents = _contents([path for path, _, _ in found])
+    files = [
+        CaptureFile(uri=str(path), endpoint=parts[0], variant=parts[1], hour=hour, content=content)
+        for (path, parts, hour), content in zip(found, contents, strict=True)
+    ]
+    return files, ignored
 
 
 def _ground_truth(root: Path) -> tuple[list[GroundTruthFile], list[datetime], list[str]]:
@@ -133,11 +137,15 @@ def _ground_truth(root: Path) -> tuple[list[GroundTruthFile], list[datetime], li
             continue
         keyed.append((hour, relative, path))
     keyed.sort()
-    files = [GroundTruthFile(uri=str(p), content=p.read_bytes()) for _, _, p in keyed]
+    paths = [p for _, _, p in keyed]
+    files = [
+        GroundTruthFile(uri=str(p), content=content)
+        for p, content in zip(paths, _contents(paths), strict=True)
+    ]
     return files, sorted({h for h, _, _ in keyed}), ignored
 
 
-def merge_directories(env: Mapping[str, str]) -> tuple[MergeResult, Path]:
+def merge_directories(env: Mapping[str, str]) -> tuple[ColumnMerge, Path]:
     """Reads the inputs the environment names and merges them; (result, output_path)."""
     capture_root = _required(env, "dataset_source")
     truth_root = _required(env, "ground_truth_source")
@@ -148,7 +156,12 @@ def merge_directories(env: Mapping[str, str]) -> tuple[MergeResult, Path]:
     logger.info(
         "Files to process: %d capture files, %d ground-truth files", len(captures), len(labels)
     )
-    result = merge(captures, labels, window=window)
+    result = merge_columns(captures, labels, window=window)
+    logger.info(
+        "%d input files read as columns, %d record by record",
+        result.columnar_files,
+        result.record_files,
+    )
     missing: list[datetime] = []
     if window is not None:
         last = window[1] if not hours else max(window[1], hours[-1] + timedelta(hours=1))
@@ -159,21 +172,19 @@ def merge_directories(env: Mapping[str, str]) -> tuple[MergeResult, Path]:
         missing_hours=tuple(f"{h:%Y/%m/%d/%H}" for h in missing),
         ignored_objects=(*ignored_captures, *ignored_labels),
     )
-    return MergeResult(records=result.records, report=report), output
+    return replace(result, report=report), output
 
 
-def write_output(result: MergeResult, output: Path, write_id: str | None = None) -> list[Path]:
+def write_output(result: ColumnMerge, output: Path, write_id: str | None = None) -> list[Path]:
     """One part file per (endpoint, variant, hour) folder and ``merge_report.json``."""
     ident = write_id or str(uuid.uuid4())
-    groups: dict[tuple[str, str, datetime], list[bytes]] = {}
-    for item in result.records:
-        key = (item.endpoint, item.variant, item.hour)
-        groups.setdefault(key, []).append(to_json_line(item.record))
     written = []
-    for (endpoint, variant, hour), lines in groups.items():
-        path = Path(merged_object_key(str(output), endpoint, variant, hour, ident))
+    for part in result.parts:
+        path = Path(merged_object_key(str(output), part.endpoint, part.variant, part.hour, ident))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"".join(lines))
+        with path.open("wb") as fh:
+            for buffer in part.content:
+                fh.write(buffer)
         written.append(path)
     output.mkdir(parents=True, exist_ok=True)
     report = output / REPORT_FILE
