@@ -13,6 +13,7 @@ import pytest
 from plimsoll.engines.drift_checks import (
     attribution_drift_violations,
     bias_drift_violations,
+    facet_group,
     ndcg,
     violations_document,
 )
@@ -206,3 +207,13 @@ def test_attribution_drift_below_the_threshold_is_a_violation() -> None:
 def test_a_threshold_outside_zero_one_is_rejected() -> None:
     with pytest.raises(ValidationError, match="threshold"):
         attribution_drift_violations(_shap({"a": 1.0}), _shap({"a": 1.0}), threshold=1.5)
+
+
+def test_threshold_facet_groups_match_whatever_the_datas_maximum() -> None:
+    # A numeric facet's group is "(threshold, data max]": the max moves between executions.
+    baseline = _bias("AD", 0.017, facet_value="(14.0, 24.63]")
+    found = bias_drift_violations(baseline, _bias("AD", 0.305, facet_value="(14.0, 22.01]"))
+    assert [(v["facet_value"], v["metric_name"]) for v in found] == [("(14.0, 22.01]", "AD")]
+    assert bias_drift_violations(baseline, _bias("AD", 0.3, facet_value="(15.0, 22.01]")) == []
+    assert facet_group("(10, 20],(20, 31]") == "(10, 20],(20, …]"
+    assert facet_group("Female") == "Female"

@@ -5,7 +5,9 @@ per execution. The band is the rule of :mod:`plimsoll.engines.drift_checks.bias`
 violates when it is farther from 0 than the baseline value (DI included, as on SageMaker), so
 the allowed range is ±|baseline| (:func:`~plimsoll.engines.drift_checks.allowed_range`). Points are
 marked from the execution's violations (``facet``, ``facet_value``, ``metric_name``; the file
-does not name the stage, and metric names differ between the stages).
+does not name the stage, and metric names differ between the stages). A threshold facet's
+interval is shown as ``(threshold, …]``: its upper end is each execution's data maximum
+(:func:`~plimsoll.engines.drift_checks.facet_group`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from plimsoll.engines.drift_checks import allowed_range
+from plimsoll.engines.drift_checks import allowed_range, facet_group
 from plimsoll.reports._charts import TimePoint
 from plimsoll.reports._clarify_history import Checked, latest_analysed
 from plimsoll.reports._clarify_read import BIAS_SECTIONS, Metric, read_bias_sections
@@ -34,7 +36,9 @@ def _metrics(analysis: Mapping[str, Any] | None) -> dict[GroupKey, dict[str, Met
     if analysis is None:
         return {}
     return {
-        (section.key, group.facet, group.value_or_threshold): {m.name: m for m in group.metrics}
+        (section.key, group.facet, facet_group(group.value_or_threshold)): {
+            m.name: m for m in group.metrics
+        }
         for section in read_bias_sections(analysis)
         for group in section.groups
     }
@@ -51,7 +55,11 @@ def _labels(documents: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 def _violated(checked: Checked) -> set[tuple[str, str, str]]:
     return {
-        (str(v.get("facet", "")), str(v.get("facet_value", "")), str(v.get("metric_name", "")))
+        (
+            str(v.get("facet", "")),
+            facet_group(str(v.get("facet_value", ""))),
+            str(v.get("metric_name", "")),
+        )
         for v in checked.violations
     }
 

@@ -39,6 +39,7 @@ from plimsoll.engines.drift_checks.bias import (
     BIAS_SECTIONS,
     allowed_range,
     bias_drift_violations,
+    facet_group,
     violations_document,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "allowed_range",
     "attribution_drift_violations",
     "bias_drift_violations",
+    "facet_group",
     "ndcg",
     "violations_document",
 ]

@@ -13,6 +13,10 @@ from 0 than the baseline value. Decisions where the rule is silent:
   holds). Compared by distance like any value: a current ±Infinity violates against any
   finite baseline (the real 2024 file has ``Metric value Infinity`` for TE); against an infinite
   baseline nothing is farther, so it never violates. Printed as Java does (``Infinity``).
+* **Threshold facets.** A numeric facet's group is the interval ``(threshold, data maximum]``,
+  whose upper end moves with each execution's data; groups are matched by
+  :func:`facet_group`, which drops that end, so ``(14.0, 24.63]`` in the baseline is the group
+  ``(14.0, 22.01]`` of an execution. The violation names the execution's interval.
 * **Equal distance** is not a violation (strictly farther).
 * **Skipped, never a violation:** a section, facet, facet value or metric missing from either
   file, a ``null`` value (metrics with an ``error``), NaN, and non-numbers. ``segment_analysis``
@@ -25,6 +29,7 @@ values, metrics. Numbers are printed like the real file (Java ``Double.toString`
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -35,6 +40,7 @@ __all__ = [
     "BIAS_SECTIONS",
     "allowed_range",
     "bias_drift_violations",
+    "facet_group",
     "violations_document",
 ]
 
@@ -77,6 +83,19 @@ def _farther(current: float, baseline: float) -> bool:
     return abs(current) > abs(baseline)
 
 
+_LAST_UPPER = re.compile(r", [^,\]]+\]$")
+
+
+def facet_group(value_or_threshold: str) -> str:
+    """The key that matches one facet group across analyses: ``value_or_threshold`` with a
+    threshold interval's last upper end (the data's maximum) replaced by ``…``."""
+    return (
+        _LAST_UPPER.sub(", …]", value_or_threshold)
+        if value_or_threshold[:1] == "("
+        else (value_or_threshold)
+    )
+
+
 def allowed_range(baseline: float) -> tuple[float, float]:
     """The current values that do not violate against ``baseline``: ``[-|b|, |b|]``."""
     return (-abs(baseline), abs(baseline))
@@ -89,11 +108,11 @@ def bias_drift_violations(
     found: list[dict[str, str]] = []
     for section in BIAS_SECTIONS:
         known = {
-            (facet, value): metrics
+            (facet, facet_group(value)): metrics
             for facet, value, metrics in _facet_values(baseline.get(section))
         }
         for facet, value, metrics in _facet_values(current.get(section)):
-            limits = known.get((facet, value), {})
+            limits = known.get((facet, facet_group(value)), {})
             for name, number in metrics.items():
                 limit = limits.get(name)
                 if limit is None or not _farther(number, limit):
