@@ -95,3 +95,37 @@ def test_report_shows_every_execution_of_a_model_quality_schedule(
     # The data-quality path is untouched: an unknown name is still a one-line error.
     missing = runner.invoke(cli, ["monitor", "report", "nope"])
     assert missing.exit_code != 0 and "Traceback" not in missing.output
+
+
+def test_report_of_an_embedded_bucket_is_opened_where_it_is_stored(
+    api: Api, cli_settings: Settings, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In embedded mode s3:// lives on this disk: the report is not copied to the working
+    directory, and the printed path is the stored file."""
+    runner = CliRunner(env={"PLIMSOLL_HOME": str(home), "PLIMSOLL_ENDPOINT_URL": ""})
+    destination = store_endpoint(api, cli_settings)
+    truth = f"file://{home}/ground-truth"
+    _write_traffic(api, destination, truth, datetime.now(UTC) - timedelta(minutes=10), 50)
+    definition = mq_definition(cli_settings)
+    output = definition["ModelQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]
+    output["S3Uri"] = "s3://reports-bucket/mq"
+    api.dispatcher.call("CreateModelQualityJobDefinition", definition)
+    api.dispatcher.call(
+        "CreateMonitoringSchedule",
+        {
+            "MonitoringScheduleName": "mq-s3",
+            "MonitoringScheduleConfig": {
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+                "MonitoringJobDefinitionName": "mq-def",
+                "MonitoringType": "ModelQuality",
+            },
+        },
+    )
+    _ok(runner, "monitor", "run", "mq-s3", "--wait")
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    path = Path(_ok(runner, "monitor", "report", "mq-s3").output.strip().splitlines()[-1])
+    assert path.is_relative_to(home) and path.name == "report.html", path
+    assert "Model quality: mq-s3" in path.read_text()
+    assert list(workdir.iterdir()) == []

@@ -119,7 +119,7 @@ def clarify_report(sess: Session, kind: str, schedule: str, output: str | None) 
     if folder is not None:
         target = f"{folder}/{HISTORY_REPORT}"
         sess._storage_for(target).write_bytes(target, data)  # noqa: SLF001 - composition root
-        local = _local_path(folder)
+        local = _local_path(folder, sess)
         if local is not None and output is None:
             return local / HISTORY_REPORT
         click.echo(f"stored {target}", err=True)

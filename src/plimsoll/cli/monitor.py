@@ -38,6 +38,7 @@ from plimsoll.sdk.exceptions import UnexpectedStatusException
 from plimsoll.sdk.model_monitor import DatasetFormat, DefaultModelMonitor
 from plimsoll.sdk.s3 import S3Downloader
 from plimsoll.sdk.session import Session
+from plimsoll.storage.local import LocalStorage
 
 POLL_SECONDS = 0.5
 FORMATS: dict[str, dict[str, Any]] = {
@@ -312,7 +313,7 @@ def report(schedule_or_job: str, open_it: bool, output: str | None) -> None:
     uri = _output_uri(sess.sagemaker_client, job)
     if uri is None:
         raise click.ClickException(f"job {job} has no output")
-    local = _local_path(uri)
+    local = _local_path(uri, sess)
     if local is not None and output is None:
         path = local / "report.html"
         if not path.is_file():
@@ -402,7 +403,7 @@ def _model_quality_report(sess: Session, schedule: str, output: str | None) -> P
     target = f"{history[0][3]}/report.html"
     data = page.encode("utf-8")
     sess._storage_for(target).write_bytes(target, data)  # noqa: SLF001 - composition root
-    local = _local_path(history[0][3])
+    local = _local_path(history[0][3], sess)
     if local is not None and output is None:
         return local / "report.html"
     path = Path(output or f"{schedule}-report.html").resolve()
@@ -411,10 +412,15 @@ def _model_quality_report(sess: Session, schedule: str, output: str | None) -> P
     return path
 
 
-def _local_path(uri: str) -> Path | None:
+def _local_path(uri: str, sess: Session) -> Path | None:
+    """Where ``uri`` lives on this machine: a file:// URI or path, or an embedded-mode bucket
+    (kept on local disk); None for real object storage."""
     if uri.startswith("file://"):
         return Path(uri[len("file://") :])
-    return Path(uri) if "://" not in uri else None
+    if "://" not in uri:
+        return Path(uri)
+    storage = sess._storage_for(uri)  # noqa: SLF001 - composition root
+    return storage.local_path(uri) if isinstance(storage, LocalStorage) else None
 
 
 @monitor.command()

@@ -74,6 +74,10 @@ class LocalStorage(Storage):
         fs_base, _, key = self._locate(uri)
         return fs_base + key
 
+    def local_path(self, uri: str) -> Path:
+        """The file or folder on this machine that holds ``uri`` (emulated buckets included)."""
+        return Path(self._file(uri))
+
     # -- Storage -----------------------------------------------------------------------------
 
     def list_prefix(self, uri: str) -> list[ObjectInfo]:
