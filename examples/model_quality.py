@@ -1,10 +1,13 @@
-"""`make demo`, part 3: Model Monitor's model quality with ground truth.
+"""`make demo`, part 3: Model Monitor's model quality and model bias with ground truth.
 
 A breast-cancer classifier is baselined on a validation set (its predictions and labels), then
 deployed with Data Capture; 200 requests carry an ``InferenceId``; their labels are uploaded
-as ground truth (a quarter of them flipped, so the model looks worse than on validation); a
+as ground truth (about a quarter of them flipped, most on large tumours, so the model looks
+worse than on validation); a
 ``NOW`` model-quality schedule merges captures with labels and scores them; the metrics and
-violations are printed.
+violations are printed. Then a ``ModelBiasMonitor`` does the same for Clarify's post-training
+bias metrics, with large tumours (mean radius > 14) as the facet: baseline on the validation
+set, a ``NOW`` schedule on the same traffic and labels, the metrics that drifted.
 
 This file is also the endpoint's inference script (``model_fn`` ... ``output_fn`` below): the
 endpoint answers with the probability of the positive class, as one CSV value.
@@ -26,7 +29,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROLL_SECONDS = 2.0
 REQUESTS = 200
-FLIPPED = 0.25
+LARGE_RADIUS = 14  # the bias facet: large tumours (feature 0, "mean radius")
+FLIPPED_LARGE, FLIPPED_SMALL = 0.45, 0.12
 
 
 # -- the inference script ---------------------------------------------------------------------
@@ -158,9 +162,11 @@ def main() -> None:
 
         _until(captured, f"capturing {REQUESTS} records")
 
-        # 3. Ground truth for those requests, a quarter of the labels flipped.
+        # 3. Ground truth for those requests, about a quarter of the labels flipped: most of
+        # them on large tumours (mean radius > 14), so the model is also less fair to them.
         truth = live_y[picks].copy()
-        flip = rng.random(REQUESTS) < FLIPPED
+        large = live_x[picks, 0] > LARGE_RADIUS
+        flip = rng.random(REQUESTS) < np.where(large, FLIPPED_LARGE, FLIPPED_SMALL)
         truth[flip] = 1 - truth[flip]
         ground_truth_uri = f"s3://{bucket}/demo/model-quality/ground-truth"
         uploaded = upload_ground_truth(
@@ -199,8 +205,74 @@ def main() -> None:
         for item in violations:
             print(f"    {item['metric_name']:<22} {item['description']}")
         print(f"see it again with: .venv/bin/plimsoll monitor violations {endpoint}-quality")
+        _bias(session, endpoint, work, (valid_x, valid_y, fitted), ground_truth_uri)
     finally:
         predictor.delete_endpoint()
+
+
+def _bias(
+    session: Any, endpoint: str, work: Path, validation: tuple[Any, Any, Any], truth_uri: str
+) -> None:
+    """5. Model bias on the same traffic and labels: baseline, NOW schedule, drifted metrics."""
+    from sklearn.datasets import load_breast_cancer
+
+    from plimsoll import clarify
+    from plimsoll.model_monitor import BiasAnalysisConfig, EndpointInput, ModelBiasMonitor
+
+    bucket = session.default_bucket()
+    valid_x, valid_y, fitted = validation
+    features = [str(name) for name in load_breast_cancer().feature_names]
+    dataset = work / "validation_bias.csv"
+    with dataset.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["label", *features, "predicted"])
+        for row, label, predicted in zip(valid_x, valid_y, fitted.predict(valid_x), strict=True):
+            writer.writerow([int(label), *row, int(predicted)])
+    bias = clarify.BiasConfig(
+        label_values_or_threshold=[1],
+        facet_name="mean radius",
+        facet_values_or_threshold=[LARGE_RADIUS],
+    )
+    monitor = ModelBiasMonitor(
+        role="any", instance_count=1, instance_type="ml.m5.xlarge", sagemaker_session=session
+    )
+    print("\nmodel bias: baselining the validation rows (facet: mean radius > 14)")
+    monitor.suggest_baseline(
+        data_config=clarify.DataConfig(
+            s3_data_input_path=str(dataset),
+            s3_output_path=f"s3://{bucket}/demo/model-bias/baseline",
+            label="label",
+            headers=["label", *features, "predicted"],
+            predicted_label="predicted",
+            dataset_type="text/csv",
+        ),
+        bias_config=bias,
+        model_config=None,
+        wait=True,
+    )
+    monitor.create_monitoring_schedule(
+        monitor_schedule_name=f"{endpoint}-bias",
+        endpoint_input=EndpointInput(
+            endpoint_name=endpoint,
+            destination="/opt/ml/processing/input_data",
+            probability_attribute="0",
+            probability_threshold_attribute=0.5,
+        ),
+        ground_truth_input=truth_uri,
+        analysis_config=BiasAnalysisConfig(bias, headers=["label", *features], label="label"),
+        output_s3_uri=f"s3://{bucket}/demo/model-bias/reports",
+        schedule_cron_expression="NOW",
+        data_analysis_start_time="-PT1H",
+        data_analysis_end_time="PT0H",
+    )
+    execution = _until(lambda: _finished(monitor), "the model-bias execution", 120)
+    described = execution.describe()
+    print(f"execution {described['ProcessingJobName']}: {described.get('ExitMessage')}")
+    violations = execution.constraint_violations().body_dict["violations"]
+    print(f"  {len(violations)} bias metrics drifted past the baseline:")
+    for item in violations:
+        print(f"    {item['metric_name']:<6} {item['description']}")
+    print(f"its history: .venv/bin/plimsoll monitor report {endpoint}-bias --open")
 
 
 def _finished(monitor: Any) -> Any:
