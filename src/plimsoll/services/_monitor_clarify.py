@@ -25,8 +25,9 @@ Clarify job gets:
   ``Environment`` wins, as on SageMaker.
 
 Job names: ``model-bias-monitoring-<yyyyMMddHHmm>-<hex>`` (the merge job's stamp and hex) and
-``model-explainability-monitoring-<yyyyMMddHHmm>-<hex>`` (cut to 63 characters); SageMaker's own names for these are
-not documented, so these follow the model-quality pattern (docs/compat.md).
+``model-explainability-monitoring-<yyyyMMddHHmm>-<hex>`` (cut to 63 characters); SageMaker's
+own names for these are not documented, so these follow the model-quality pattern
+(docs/compat.md).
 """
 
 from __future__ import annotations
