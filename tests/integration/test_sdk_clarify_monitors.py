@@ -320,3 +320,64 @@ def test_explainability_schedule_life_cycle(session: Session, tmp_path: Path) ->
         )
     assert caught.value.response["Error"]["Code"] == "ResourceNotFound"
     predictor.delete_endpoint()
+
+
+def test_explainability_execution_explains_the_captured_requests(
+    session: Session, tmp_path: Path
+) -> None:
+    """A cron schedule run now: the Clarify image explains the captured requests with the
+    endpoint's model (a shadow endpoint of it) and checks the ranking against the baseline."""
+    bucket = session.default_bucket()
+    predictor = _deploy(session, tmp_path)
+    client = session.sagemaker_client
+    config_name = client.describe_endpoint(EndpointName=predictor.endpoint_name)[
+        "EndpointConfigName"
+    ]
+    model_name = client.describe_endpoint_config(EndpointConfigName=config_name)[
+        "ProductionVariants"
+    ][0]["ModelName"]
+    rng = random.Random(9)
+    for _ in range(20):
+        predictor.predict([rng.randint(0, 1), round(rng.random(), 3)])
+    _wait_for_capture(session, f"s3://{bucket}/capture/{predictor.endpoint_name}", 20)
+    # Against the SHAP baseline row (sex=1, score=0.5, approved) sex matters most: sex=0 moves
+    # the threshold from 0.2 to 0.8. A baseline that ranked the score first has drifted.
+    baseline = f"s3://{bucket}/shap/baseline/analysis.json"
+    shap = {"global_shap_values": {"sex": 0.01, "score": 0.9}, "expected_value": 0.5}
+    body = {"version": "1.0", "explanations": {"kernel_shap": {"label0": shap}}}
+    S3Uploader.upload_string_as_file_body(json.dumps(body), baseline, sagemaker_session=session)
+    monitor = ModelExplainabilityMonitor(role="SageMakerRole", sagemaker_session=session)
+    monitor.create_monitoring_schedule(
+        endpoint_input=predictor.endpoint_name,
+        analysis_config=ExplainabilityAnalysisConfig(
+            clarify.SHAPConfig(baseline=[[1, 0.5]], num_samples=16, agg_method="mean_abs"),
+            clarify.ModelConfig(
+                model_name=model_name,
+                instance_count=1,
+                instance_type="ml.m5.xlarge",
+                content_type="text/csv",
+                accept_type="text/csv",
+            ),
+            headers=["sex", "score"],
+        ),
+        output_s3_uri=f"s3://{bucket}/shap/reports",
+        constraints=baseline,
+        schedule_cron_expression=CronExpressionGenerator.hourly(),
+    )
+    name = monitor.monitoring_schedule_name
+    assert name is not None
+    client.run_monitoring_schedule(MonitoringScheduleName=name)
+    execution = _wait_for_execution(session, name)
+    (latest,) = monitor.list_executions()
+    assert execution["MonitoringExecutionStatus"] == "CompletedWithViolations", execution
+    assert isinstance(latest, ClarifyMonitoringExecution)
+    out = latest.output.destination
+    analysis = json.loads(S3Downloader.read_file(f"{out}/analysis.json", sagemaker_session=session))
+    values = analysis["explanations"]["kernel_shap"]["label0"]["global_shap_values"]
+    assert set(values) == {"sex", "score"} and values["sex"] > values["score"]
+    violations = latest.constraint_violations().body_dict["violations"]
+    assert [(v["metric_name"], v["constraint_check_type"]) for v in violations] == [
+        ("shap", "feature_attribution_drift_check")
+    ]
+    monitor.delete_monitoring_schedule()
+    predictor.delete_endpoint()
