@@ -88,8 +88,10 @@ def _baseline(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _definition(settings: Settings, kind: str, **extra: Any) -> dict[str, Any]:
-    config_uri = f"file://{settings.home}/configs/{kind}/analysis_config.json"
+def _definition(
+    settings: Settings, kind: str, config_file: str = "analysis_config.json", **extra: Any
+) -> dict[str, Any]:
+    config_uri = f"file://{settings.home}/configs/{kind}/{config_file}"
     job_input: dict[str, Any] = {
         "EndpointInput": {
             "EndpointName": "churn",
@@ -220,7 +222,8 @@ def test_bias_schedule_merges_then_runs_clarify(api: Api, settings: Settings) ->
         "label_values_or_threshold": [1],
         "headers": HEADERS,
     }
-    _write_json(api, f"file://{settings.home}/configs/ModelBias/analysis_config.json", config)
+    # a ConfigUri may name its file anything
+    _write_json(api, f"file://{settings.home}/configs/ModelBias/bias-config.json", config)
     baseline = _write_json(
         api, f"file://{settings.home}/baseline/analysis.json", _baseline(settings)
     )
@@ -230,6 +233,7 @@ def test_bias_schedule_merges_then_runs_clarify(api: Api, settings: Settings) ->
         _definition(
             settings,
             "ModelBias",
+            "bias-config.json",
             ModelBiasBaselineConfig={"ConstraintsResource": {"S3Uri": baseline}},
         ),
     )
@@ -246,7 +250,7 @@ def test_bias_schedule_merges_then_runs_clarify(api: Api, settings: Settings) ->
     reports = f"file://{settings.home}/reports"
     assert _inputs(job) == {
         "analysis_config": (
-            f"file://{settings.home}/configs/ModelBias/analysis_config.json",
+            f"file://{settings.home}/configs/ModelBias/bias-config.json",
             "/opt/ml/processing/input/config",
         ),
         "endpoint_input_1": (

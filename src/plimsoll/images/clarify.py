@@ -139,8 +139,21 @@ def _write_message(path: Path, text: str) -> None:
         logger.warning("could not write %s", path)
 
 
-def _read_config(config_dir: Path) -> dict[str, Any]:
+def _config_path(config_dir: Path) -> Path:
+    """``analysis_config.json``, or the one JSON file there: a monitor's ``ConfigUri`` may name
+    its file anything, and the job stages it under that name."""
     path = config_dir / CONFIG_FILE
+    if path.is_file() or not config_dir.is_dir():
+        return path
+    found = sorted(config_dir.glob("*.json"))
+    if len(found) == 1:
+        logger.info("Analysis config: %s", found[0].name)
+        return found[0]
+    return path
+
+
+def _read_config(config_dir: Path) -> dict[str, Any]:
+    path = _config_path(config_dir)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
