@@ -102,13 +102,27 @@ def constraints_table(constraints: dict[str, Any]) -> Table:
     return table
 
 
+def violation_subject(item: dict[str, Any]) -> str:
+    """What a violation is about, whichever monitor wrote it: a data-quality feature, a
+    model-quality metric, a bias metric of a facet group (``DPPL (sex = 0)``) or an attribution
+    label (``shap (label0)``)."""
+    if item.get("feature_name") is not None:
+        return str(item["feature_name"])
+    metric = str(item.get("metric_name", "?"))
+    if item.get("facet") is not None:
+        return f"{metric} ({item['facet']} = {item.get('facet_value', '?')})"
+    if item.get("label") is not None:
+        return f"{metric} ({item['label']})"
+    return metric
+
+
 def violations_table(violations: list[dict[str, Any]]) -> Table:
     table = Table(header_style="bold")
-    for column in ("Feature", "Check", "Description"):
+    for column in ("Feature / metric", "Check", "Description"):
         table.add_column(column, overflow="fold")
     for item in violations:
         table.add_row(
-            str(item.get("feature_name")),
+            violation_subject(item),
             str(item.get("constraint_check_type")),
             str(item.get("description")),
         )
@@ -116,14 +130,16 @@ def violations_table(violations: list[dict[str, Any]]) -> Table:
 
 
 def violations_summary(violations: list[dict[str, Any]]) -> str:
-    """``3 violations on 2 features (baseline_drift_check 2, data_type_check 1)``."""
+    """``3 violations on 2 features (baseline_drift_check 2, data_type_check 1)``; ``metrics``
+    for monitors whose violations name metrics (model quality, bias, attribution)."""
     if not violations:
         return "[green]No violations.[/]"
     checks = Counter(str(v.get("constraint_check_type")) for v in violations)
-    features = {v.get("feature_name") for v in violations}
+    subjects = {violation_subject(v) for v in violations}
+    kind = "feature" if all(v.get("feature_name") is not None for v in violations) else "metric"
     by_check = ", ".join(f"{name} {count}" for name, count in checks.most_common())
     noun = "violation" if len(violations) == 1 else "violations"
     return (
-        f"[bold yellow]{len(violations)} {noun}[/] on {len(features)} "
-        f"feature{'s' if len(features) != 1 else ''} ({by_check})"
+        f"[bold yellow]{len(violations)} {noun}[/] on {len(subjects)} "
+        f"{kind}{'s' if len(subjects) != 1 else ''} ({by_check})"
     )
