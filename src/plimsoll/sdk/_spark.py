@@ -71,12 +71,11 @@ class PySparkProcessor(_SparkProcessorBase):
         Raises:
             ValueError: As :meth:`run`.
         """
-        self._current_job_name = self._generate_current_job_name(job_name=job_name)
-        if not submit_app:
-            raise ValueError("submit_app is required")
-        extended_inputs, extended_outputs = self._extend_processing_args(
-            inputs=inputs,
-            outputs=outputs,
+        extended_inputs, extended_outputs = self._prepare(
+            submit_app,
+            job_name,
+            inputs,
+            outputs,
             submit_py_files=submit_py_files,
             submit_jars=submit_jars,
             submit_files=submit_files,
@@ -130,12 +129,11 @@ class PySparkProcessor(_SparkProcessorBase):
                 <plimsoll.processing.ScriptProcessor.run>`.
             UnexpectedStatusException: ``wait`` and the job ended Failed.
         """
-        self._current_job_name = self._generate_current_job_name(job_name=job_name)
-        if not submit_app:
-            raise ValueError("submit_app is required")
-        extended_inputs, extended_outputs = self._extend_processing_args(
-            inputs=inputs,
-            outputs=outputs,
+        extended_inputs, extended_outputs = self._prepare(
+            submit_app,
+            job_name,
+            inputs,
+            outputs,
             submit_py_files=submit_py_files,
             submit_jars=submit_jars,
             submit_files=submit_files,
@@ -199,12 +197,11 @@ class SparkJarProcessor(_SparkProcessorBase):
         Raises:
             ValueError: As :meth:`run`.
         """
-        self._current_job_name = self._generate_current_job_name(job_name=job_name)
-        if not submit_app:
-            raise ValueError("submit_app is required")
-        extended_inputs, extended_outputs = self._extend_processing_args(
-            inputs=inputs,
-            outputs=outputs,
+        extended_inputs, extended_outputs = self._prepare(
+            submit_app,
+            job_name,
+            inputs,
+            outputs,
             submit_class=submit_class,
             submit_jars=submit_jars,
             submit_files=submit_files,
@@ -255,12 +252,11 @@ class SparkJarProcessor(_SparkProcessorBase):
                 configuration or event log URI.
             UnexpectedStatusException: ``wait`` and the job ended Failed.
         """
-        self._current_job_name = self._generate_current_job_name(job_name=job_name)
-        if not submit_app:
-            raise ValueError("submit_app is required")
-        extended_inputs, extended_outputs = self._extend_processing_args(
-            inputs=inputs,
-            outputs=outputs,
+        extended_inputs, extended_outputs = self._prepare(
+            submit_app,
+            job_name,
+            inputs,
+            outputs,
             submit_class=submit_class,
             submit_jars=submit_jars,
             submit_files=submit_files,

@@ -126,6 +126,21 @@ class _SparkProcessorBase(ScriptProcessor):
             kms_key,
         )
 
+    def _prepare(
+        self,
+        submit_app: str,
+        job_name: str | None,
+        inputs: list[ProcessingInput] | None,
+        outputs: list[ProcessingOutput] | None,
+        **kwargs: Any,
+    ) -> tuple[list[ProcessingInput] | None, list[ProcessingOutput] | None]:
+        """What ``run`` and ``get_run_args`` of both processors do first: name the job, check
+        ``submit_app``, and stage the dependencies, configuration and event-log output."""
+        self._current_job_name = self._generate_current_job_name(job_name=job_name)
+        if not submit_app:
+            raise ValueError("submit_app is required")
+        return self._extend_processing_args(inputs, outputs, **kwargs)
+
     def _extend_processing_args(
         self,
         inputs: list[ProcessingInput] | None,
