@@ -39,11 +39,12 @@ from plimsoll.metadata.entities import ProcessingJobSpec
 from plimsoll.metadata.monitoring_entities import MonitoringType
 from plimsoll.services._monitor_plan import (
     BASELINE_CONSTRAINTS_DIR,
-    DEFAULT_OUTPUT_PATH,
     MERGED_DATA_DIR,
     CaptureInput,
     MonitoringJobPlan,
     file_input,
+    monitoring_environment,
+    plan_job_spec,
     result_output,
 )
 
@@ -59,12 +60,6 @@ _JOB_PREFIX = {
     MonitoringType.MODEL_BIAS: "model-bias-monitoring-",
     MonitoringType.MODEL_EXPLAINABILITY: "model-explainability-monitoring-",
 }
-_ATTRIBUTES = (
-    ("FeaturesAttribute", "features_attribute"),
-    ("InferenceAttribute", "inference_attribute"),
-    ("ProbabilityAttribute", "probability_attribute"),
-    ("ProbabilityThresholdAttribute", "probability_threshold_attribute"),
-)
 
 
 def clarify_job_name(kind: MonitoringType, stamp_and_token: str) -> str:
@@ -79,22 +74,12 @@ def _environment(
     schedule_name: str,
     endpoint_name: str | None,
     window: MonitorWindow,
-    output_path: str,
     constraints_uri: str | None,
 ) -> dict[str, str]:
-    env = {
-        "analysis_type": ANALYSIS_TYPES[plan.monitoring_type],
-        "dataset_source": MERGED_DATA_DIR,
-        "output_path": output_path,
-        "publish_cloudwatch_metrics": "Enabled",
-        "sagemaker_monitoring_schedule_name": schedule_name,
-        **window.to_env(),
-    }
-    if endpoint_name:
-        env["sagemaker_endpoint_name"] = endpoint_name
-    for wire, key in _ATTRIBUTES:
-        if plan.input.get(wire) is not None:
-            env[key] = str(plan.input[wire])
+    env = monitoring_environment(
+        plan, schedule_name=schedule_name, endpoint_name=endpoint_name, window=window
+    )
+    env.update(analysis_type=ANALYSIS_TYPES[plan.monitoring_type], dataset_source=MERGED_DATA_DIR)
     if constraints_uri:
         name = constraints_uri.rstrip("/").rsplit("/", 1)[-1]
         env["baseline_constraints"] = f"{BASELINE_CONSTRAINTS_DIR}/{name}"
@@ -134,24 +119,17 @@ def clarify_job_spec(
     ]
     if constraints_uri:
         inputs.append(file_input("constraints", constraints_uri, BASELINE_CONSTRAINTS_DIR))
-    output_path = str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH)
-    return ProcessingJobSpec(
+    return plan_job_spec(
+        plan,
         name=job_name,
-        role_arn=plan.role_arn,
         image_uri=plan.image_uri,
-        cluster=plan.cluster,
-        inputs=tuple(inputs),
-        outputs=(output,),
-        output_kms_key_id=plan.output_kms_key_id,
+        inputs=inputs,
+        output=output,
         environment=_environment(
             plan,
             schedule_name=schedule_name,
             endpoint_name=endpoint_name,
             window=window,
-            output_path=output_path,
             constraints_uri=constraints_uri,
         ),
-        max_runtime_in_seconds=plan.max_runtime_in_seconds,
-        stopping_condition_given=True,
-        network_config=plan.network_config,
     )

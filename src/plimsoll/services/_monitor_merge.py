@@ -26,7 +26,12 @@ from plimsoll.metadata.entities import (
     S3InputSpec,
     S3OutputSpec,
 )
-from plimsoll.services._monitor_plan import MERGED_DATA_DIR, CaptureInput, MonitoringJobPlan
+from plimsoll.services._monitor_plan import (
+    MERGED_DATA_DIR,
+    CaptureInput,
+    MonitoringJobPlan,
+    plan_job_spec,
+)
 from plimsoll.storage.registry import StorageRouter
 
 __all__ = [
@@ -123,22 +128,17 @@ def merge_job_spec(
             s3_uri=merge_output_uri(plan), local_path=MERGE_OUTPUT_DIR, s3_upload_mode="EndOfJob"
         ),
     )
-    return ProcessingJobSpec(
+    return plan_job_spec(
+        plan,
         name=job_name,
-        role_arn=plan.role_arn,
         image_uri=merger_image(plan.image_uri),
-        cluster=plan.cluster,
-        inputs=tuple(inputs),
-        outputs=(output,),
-        output_kms_key_id=plan.output_kms_key_id,
+        inputs=inputs,
+        output=output,
         environment={
             "dataset_source": MERGED_DATA_DIR,
             "ground_truth_source": GROUND_TRUTH_DIR,
             "output_path": MERGE_OUTPUT_DIR,
         },
-        max_runtime_in_seconds=plan.max_runtime_in_seconds,
-        stopping_condition_given=True,
-        network_config=plan.network_config,
     )
 
 

@@ -41,8 +41,10 @@ __all__ = [
     "MonitoringJobPlan",
     "execution_job_spec",
     "file_input",
+    "monitoring_environment",
     "plan_from_definition",
     "plan_from_inline",
+    "plan_job_spec",
     "result_output",
 ]
 
@@ -253,6 +255,56 @@ def file_input(
     )
 
 
+def monitoring_environment(
+    plan: MonitoringJobPlan, *, schedule_name: str, endpoint_name: str | None, window: MonitorWindow
+) -> dict[str, str]:
+    """What every monitoring container is told (the analyzer's names): the output folder, the
+    metrics switch and dimensions, the window and the endpoint input's attributes. Each job
+    adds its own keys; the definition's ``Environment`` is applied last by the caller."""
+    env = {
+        "output_path": str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH),
+        "publish_cloudwatch_metrics": "Enabled",
+        "sagemaker_monitoring_schedule_name": schedule_name,
+        **window.to_env(),
+    }
+    if endpoint_name:
+        env["sagemaker_endpoint_name"] = endpoint_name
+    for wire, key in _INPUT_ATTRIBUTES:
+        if plan.input.get(wire) is not None:
+            env[key] = str(plan.input[wire])
+    return env
+
+
+def plan_job_spec(
+    plan: MonitoringJobPlan,
+    *,
+    name: str,
+    image_uri: str,
+    inputs: Sequence[ProcessingInputSpec],
+    output: ProcessingOutputSpec,
+    environment: Mapping[str, str],
+    entrypoint: tuple[str, ...] | None = None,
+    arguments: tuple[str, ...] | None = None,
+) -> ProcessingJobSpec:
+    """A processing job of an execution, with the plan's role, cluster, key, limits and
+    network."""
+    return ProcessingJobSpec(
+        name=name,
+        role_arn=plan.role_arn,
+        image_uri=image_uri,
+        cluster=plan.cluster,
+        container_entrypoint=entrypoint,
+        container_arguments=arguments,
+        inputs=tuple(inputs),
+        outputs=(output,),
+        output_kms_key_id=plan.output_kms_key_id,
+        environment=dict(environment),
+        max_runtime_in_seconds=plan.max_runtime_in_seconds,
+        stopping_condition_given=True,
+        network_config=plan.network_config,
+    )
+
+
 def _analyzer_environment(
     plan: MonitoringJobPlan,
     *,
@@ -260,7 +312,6 @@ def _analyzer_environment(
     endpoint_name: str | None,
     window: MonitorWindow,
     dataset_source: str,
-    output_path: str,
     constraints_uri: str | None,
     statistics_uri: str | None,
 ) -> dict[str, str]:
@@ -271,22 +322,13 @@ def _analyzer_environment(
         dataset_format = _lower_keys(data.get("DatasetFormat") or {"Csv": {"Header": False}})
     else:
         dataset_format = CAPTURE_DATASET_FORMAT
-    env = {
-        "dataset_format": json.dumps(dataset_format),
-        "dataset_source": dataset_source,
-        "output_path": output_path,
-        "publish_cloudwatch_metrics": "Enabled",
-        "sagemaker_monitoring_schedule_name": schedule_name,
-        **window.to_env(),
-    }
+    env = monitoring_environment(
+        plan, schedule_name=schedule_name, endpoint_name=endpoint_name, window=window
+    )
+    env.update(dataset_format=json.dumps(dataset_format), dataset_source=dataset_source)
     if plan.monitoring_type is MonitoringType.MODEL_QUALITY:
         env["analysis_type"] = "MODEL_QUALITY"
         env["problem_type"] = str(plan.problem_type)
-    if endpoint_name:
-        env["sagemaker_endpoint_name"] = endpoint_name
-    for wire, key in _INPUT_ATTRIBUTES:
-        if data.get(wire) is not None:
-            env[key] = str(data[wire])
     if constraints_uri:
         env["baseline_constraints"] = f"{BASELINE_CONSTRAINTS_DIR}/{_basename(constraints_uri)}"
     if statistics_uri:
@@ -353,7 +395,6 @@ def execution_job_spec(
         if plan.monitoring_type is MonitoringType.MODEL_QUALITY
         else str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint")
     )
-    output_path = str(plan.output.get("LocalPath") or DEFAULT_OUTPUT_PATH)
     # ShardedByS3Key on the endpoint/batch input: each instance gets its share of the capture
     # files (the analyzer profiles them and algo-1 merges); baseline and scripts go to all.
     distribution = str(plan.input.get("S3DataDistributionType") or "FullyReplicated")
@@ -374,27 +415,21 @@ def execution_job_spec(
     output = result_output(
         plan, endpoint_name=endpoint_name, schedule_name=schedule_name, window=window
     )
-    return ProcessingJobSpec(
+    return plan_job_spec(
+        plan,
         name=job_name,
-        role_arn=plan.role_arn,
         image_uri=plan.image_uri,
-        cluster=plan.cluster,
-        container_entrypoint=plan.entrypoint,
-        container_arguments=plan.arguments,
-        inputs=tuple(inputs),
-        outputs=(output,),
-        output_kms_key_id=plan.output_kms_key_id,
+        entrypoint=plan.entrypoint,
+        arguments=plan.arguments,
+        inputs=inputs,
+        output=output,
         environment=_analyzer_environment(
             plan,
             schedule_name=schedule_name,
             endpoint_name=endpoint_name,
             window=window,
             dataset_source=dataset_source,
-            output_path=output_path,
             constraints_uri=constraints_uri,
             statistics_uri=statistics_uri,
         ),
-        max_runtime_in_seconds=plan.max_runtime_in_seconds,
-        stopping_condition_given=True,
-        network_config=plan.network_config,
     )
