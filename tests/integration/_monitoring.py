@@ -7,11 +7,13 @@ format's own functions, so control-plane tests need no model server.
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from plimsoll.api.wiring import Api
 from plimsoll.compat.capture_format import ContentTypeRules, new_event_id, object_key, record_line
+from plimsoll.metadata.entities import ProcessingJob
 from plimsoll.metadata.serving_entities import (
     DataCaptureSpec,
     EndpointConfigRecord,
@@ -137,4 +139,33 @@ def schedule_request(expression: str, **extra: str) -> dict[str, Any]:
             "MonitoringJobDefinitionName": "dq-def",
             "MonitoringType": "DataQuality",
         },
+    }
+
+
+def wait_execution(api: Api, schedule: str, timeout: float = 120) -> dict[str, Any]:
+    """The schedule's latest execution summary once it has ended."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = api.dispatcher.call(
+            "ListMonitoringExecutions", {"MonitoringScheduleName": schedule}
+        )["MonitoringExecutionSummaries"]
+        if found and found[0]["MonitoringExecutionStatus"] not in ("Pending", "InProgress"):
+            summary: dict[str, Any] = found[0]
+            return summary
+        if time.monotonic() > deadline:
+            raise AssertionError(f"execution still running: {found}")
+        time.sleep(0.2)
+
+
+def execution_job(api: Api, summary: dict[str, Any]) -> ProcessingJob:
+    """The processing job an execution summary points at."""
+    return api.processing.describe_processing_job(summary["ProcessingJobArn"].rsplit("/", 1)[1])
+
+
+def job_inputs(job: ProcessingJob) -> dict[str, tuple[str, str | None]]:
+    """``{input name: (S3 URI, local path)}`` of a job's S3 inputs."""
+    return {
+        i.input_name: (i.s3_input.s3_uri, i.s3_input.local_path)
+        for i in job.spec.inputs
+        if i.s3_input is not None
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,9 +21,15 @@ from plimsoll.api.wiring import Api, build_api
 from plimsoll.compat import ground_truth
 from plimsoll.compat.capture_format import object_key, record_line
 from plimsoll.errors import ResourceNotFound, ValidationError
-from plimsoll.metadata.entities import ProcessingJob
 from plimsoll.settings import Settings
-from tests.integration._monitoring import CSV, ROLE, store_endpoint
+from tests.integration._monitoring import (
+    CSV,
+    ROLE,
+    execution_job,
+    job_inputs,
+    store_endpoint,
+    wait_execution,
+)
 
 CLARIFY = "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0"
 HEADERS = ["label", "sex", "score"]
@@ -144,31 +149,6 @@ def _now_schedule(name: str, definition: str, kind: str) -> dict[str, Any]:
     }
 
 
-def _wait_execution(api: Api, schedule: str, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = api.dispatcher.call(
-            "ListMonitoringExecutions", {"MonitoringScheduleName": schedule}
-        )["MonitoringExecutionSummaries"]
-        if found and found[0]["MonitoringExecutionStatus"] not in ("Pending", "InProgress"):
-            return found[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"execution still running: {found}")
-        time.sleep(0.2)
-
-
-def _job(api: Api, summary: dict[str, Any]) -> ProcessingJob:
-    return api.processing.describe_processing_job(summary["ProcessingJobArn"].rsplit("/", 1)[1])
-
-
-def _inputs(job: ProcessingJob) -> dict[str, tuple[str, str | None]]:
-    return {
-        i.input_name: (i.s3_input.s3_uri, i.s3_input.local_path)
-        for i in job.spec.inputs
-        if i.s3_input is not None
-    }
-
-
 @pytest.mark.parametrize("kind", ["ModelBias", "ModelExplainability"])
 def test_definition_crud_and_validation(api: Api, settings: Settings, kind: str) -> None:
     store_endpoint(api, settings)
@@ -239,8 +219,8 @@ def test_bias_schedule_merges_then_runs_clarify(api: Api, settings: Settings) ->
     )
     call("CreateMonitoringSchedule", _now_schedule("bias-now", "modelbias-def", "ModelBias"))
 
-    execution = _wait_execution(api, "bias-now")
-    job = _job(api, execution)
+    execution = wait_execution(api, "bias-now")
+    job = execution_job(api, execution)
     assert job.spec.name.startswith("model-bias-monitoring-"), job.spec.name
     merge = api.processing.describe_processing_job(
         "groundtruth-merge-" + job.spec.name[len("model-bias-monitoring-") :]
@@ -248,7 +228,7 @@ def test_bias_schedule_merges_then_runs_clarify(api: Api, settings: Settings) ->
     assert merge.status.value == "Completed"
     hour = f"{captured:%Y/%m/%d/%H}"
     reports = f"file://{settings.home}/reports"
-    assert _inputs(job) == {
+    assert job_inputs(job) == {
         "analysis_config": (
             f"file://{settings.home}/configs/ModelBias/bias-config.json",
             "/opt/ml/processing/input/config",
@@ -304,7 +284,7 @@ def test_bias_baseline_from_a_missing_baselining_job_fails_the_execution(
         _definition(settings, "ModelBias", ModelBiasBaselineConfig={"BaseliningJobName": "nope"}),
     )
     call("CreateMonitoringSchedule", _now_schedule("bias-now", "modelbias-def", "ModelBias"))
-    execution = _wait_execution(api, "bias-now")
+    execution = wait_execution(api, "bias-now")
     assert execution["MonitoringExecutionStatus"] == "Failed"
     assert "nope" in execution["FailureReason"]
 
@@ -321,7 +301,7 @@ def test_explainability_schedule_runs_clarify_on_captured_records(
         "CreateMonitoringSchedule",
         _now_schedule("no-config", "modelexplainability-def", "ModelExplainability"),
     )
-    missing = _wait_execution(api, "no-config")
+    missing = wait_execution(api, "no-config")
     assert missing["MonitoringExecutionStatus"] == "Failed"
     assert "ProcessingInputs[analysis_config]" in missing["FailureReason"]
 
@@ -337,11 +317,11 @@ def test_explainability_schedule_runs_clarify_on_captured_records(
         "CreateMonitoringSchedule",
         _now_schedule("explain-now", "modelexplainability-def", "ModelExplainability"),
     )
-    execution = _wait_execution(api, "explain-now")
-    job = _job(api, execution)
+    execution = wait_execution(api, "explain-now")
+    job = execution_job(api, execution)
     assert job.spec.name.startswith("model-explainability-monitoring-"), job.spec.name
     hour = f"{captured:%Y/%m/%d/%H}"
-    assert _inputs(job) == {
+    assert job_inputs(job) == {
         "analysis_config": (
             f"file://{settings.home}/configs/ModelExplainability/analysis_config.json",
             "/opt/ml/processing/input/config",

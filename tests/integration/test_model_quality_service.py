@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,9 +20,16 @@ from plimsoll.api.wiring import Api, build_api
 from plimsoll.compat import ground_truth
 from plimsoll.compat.capture_format import object_key, record_line
 from plimsoll.errors import ResourceNotFound, ValidationError
-from plimsoll.metadata.entities import ProcessingJob
 from plimsoll.settings import Settings
-from tests.integration._monitoring import ANALYZER, CSV, ROLE, store_endpoint
+from tests.integration._monitoring import (
+    ANALYZER,
+    CSV,
+    ROLE,
+    execution_job,
+    job_inputs,
+    store_endpoint,
+    wait_execution,
+)
 
 MERGE_NAME = r"groundtruth-merge-\d{12}-[0-9a-f]{24}"
 
@@ -113,31 +119,6 @@ def now_schedule(name: str = "mq-now") -> dict[str, Any]:
     }
 
 
-def _wait_execution(api: Api, schedule: str, timeout: float = 90) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = api.dispatcher.call(
-            "ListMonitoringExecutions", {"MonitoringScheduleName": schedule}
-        )["MonitoringExecutionSummaries"]
-        if found and found[0]["MonitoringExecutionStatus"] not in ("Pending", "InProgress"):
-            return found[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"execution still running: {found}")
-        time.sleep(0.2)
-
-
-def _job(api: Api, summary: dict[str, Any]) -> ProcessingJob:
-    return api.processing.describe_processing_job(summary["ProcessingJobArn"].rsplit("/", 1)[1])
-
-
-def _inputs(job: ProcessingJob) -> dict[str, tuple[str, str | None]]:
-    return {
-        i.input_name: (i.s3_input.s3_uri, i.s3_input.local_path)
-        for i in job.spec.inputs
-        if i.s3_input is not None
-    }
-
-
 def test_definition_crud_and_validation(api: Api, settings: Settings) -> None:
     store_endpoint(api, settings)
     call = api.dispatcher.call
@@ -191,10 +172,10 @@ def test_now_schedule_merges_then_analyses(api: Api, settings: Settings) -> None
     call("CreateModelQualityJobDefinition", mq_definition(settings))
     call("CreateMonitoringSchedule", now_schedule())
 
-    execution = _wait_execution(api, "mq-now")
+    execution = wait_execution(api, "mq-now")
     assert execution["MonitoringType"] == "ModelQuality"
     assert execution["MonitoringJobDefinitionName"] == "mq-def"
-    analysis = _job(api, execution)
+    analysis = execution_job(api, execution)
     assert analysis.spec.name.startswith("model-quality-monitoring-"), analysis.spec.name
     merge = api.processing.describe_processing_job(
         "groundtruth-merge-" + analysis.spec.name[len("model-quality-monitoring-") :]
@@ -207,7 +188,7 @@ def test_now_schedule_merges_then_analyses(api: Api, settings: Settings) -> None
     }
     hour = f"{captured:%Y/%m/%d/%H}"
     truth_hour = f"{datetime.now(UTC):%Y/%m/%d/%H}"
-    merge_inputs = _inputs(merge)
+    merge_inputs = job_inputs(merge)
     assert merge_inputs["endpoint_input_1"] == (
         f"{destination}/churn/AllTraffic/{hour}/",
         f"/opt/ml/processing/input_data/churn/AllTraffic/{hour}",
@@ -223,7 +204,7 @@ def test_now_schedule_merges_then_analyses(api: Api, settings: Settings) -> None
     assert merge_output.s3_output.s3_upload_mode == "EndOfJob"
 
     reports = f"file://{settings.home}/reports"
-    assert _inputs(analysis) == {
+    assert job_inputs(analysis) == {
         "endpoint_input_1": (
             f"{reports}/merge/churn/AllTraffic/{hour}/",
             f"/opt/ml/processing/input_data/churn/AllTraffic/{hour}",
@@ -266,10 +247,10 @@ def test_failed_merge_fails_the_execution_with_its_reason(api: Api, settings: Se
     call("CreateModelQualityJobDefinition", mq_definition(settings))
     call("CreateMonitoringSchedule", now_schedule())
 
-    execution = _wait_execution(api, "mq-now")
+    execution = wait_execution(api, "mq-now")
     assert execution["MonitoringExecutionStatus"] == "Failed"
     assert "No ground truth matched" in execution["FailureReason"]
-    assert _job(api, execution).spec.name.startswith("groundtruth-merge-")
+    assert execution_job(api, execution).spec.name.startswith("groundtruth-merge-")
 
 
 def test_no_ground_truth_fails_before_any_job(api: Api, settings: Settings) -> None:
@@ -287,7 +268,7 @@ def test_no_ground_truth_fails_before_any_job(api: Api, settings: Settings) -> N
     call = api.dispatcher.call
     call("CreateModelQualityJobDefinition", mq_definition(settings))
     call("CreateMonitoringSchedule", now_schedule())
-    execution = _wait_execution(api, "mq-now")
+    execution = wait_execution(api, "mq-now")
     assert execution["MonitoringExecutionStatus"] == "Failed"
     assert execution["FailureReason"].startswith("Ground truth input had no data")
     assert "ProcessingJobArn" not in execution
