@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from plimsoll.api.wiring import Api, build_api
 from plimsoll.cli.main import cli
 from plimsoll.settings import Settings
+from tests.integration._jobs import python_job, s3_output, wait_for
 from tests.integration._monitoring import store_endpoint
 from tests.integration.test_model_quality_service import _write_traffic, mq_definition
 
@@ -129,3 +130,51 @@ def test_report_of_an_embedded_bucket_is_opened_where_it_is_stored(
     assert path.is_relative_to(home) and path.name == "report.html", path
     assert "Model quality: mq-s3" in path.read_text()
     assert list(workdir.iterdir()) == []
+
+
+def test_report_reads_the_baseline_of_a_baselining_job(
+    api: Api, cli_settings: Settings, home: Path
+) -> None:
+    """A definition whose baseline is ``BaseliningJobName``: the execution and the report both
+    take ``constraints.json`` from that job's output."""
+    runner = CliRunner(env={"PLIMSOLL_HOME": str(home), "PLIMSOLL_ENDPOINT_URL": ""})
+    destination = store_endpoint(api, cli_settings)
+    truth = f"file://{home}/ground-truth"
+    _write_traffic(api, destination, truth, datetime.now(UTC) - timedelta(minutes=10), 100)
+    constraints = {
+        "version": 0.0,
+        "binary_classification_constraints": {
+            "accuracy": {"threshold": 0.95, "comparison_operator": "LessThanThreshold"}
+        },
+    }
+    code = (
+        "import json, pathlib; p = pathlib.Path('/opt/ml/processing/output/constraints.json'); "
+        f"p.write_text(json.dumps({constraints!r}))"
+    )
+    baselining = api.processing.create_processing_job(
+        python_job(
+            code,
+            name="mq-baselining",
+            outputs=[s3_output("out", "/opt/ml/processing/output", f"file://{home}/baseline")],
+        )
+    )
+    assert wait_for(api.processing, baselining.spec.name).status.value == "Completed"
+    definition = mq_definition(cli_settings)
+    definition["ModelQualityBaselineConfig"] = {"BaseliningJobName": "mq-baselining"}
+    api.dispatcher.call("CreateModelQualityJobDefinition", definition)
+    api.dispatcher.call(
+        "CreateMonitoringSchedule",
+        {
+            "MonitoringScheduleName": "mq-job-baseline",
+            "MonitoringScheduleConfig": {
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+                "MonitoringJobDefinitionName": "mq-def",
+                "MonitoringType": "ModelQuality",
+            },
+        },
+    )
+    ran = _ok(runner, "monitor", "run", "mq-job-baseline", "--wait").output
+    assert "CompletedWithViolations" in ran, ran  # accuracy about 0.8 < 0.95
+    page = Path(_ok(runner, "monitor", "report", "mq-job-baseline").output.strip()).read_text()
+    accuracy = re.search(r"<svg [^>]*><title>accuracy</title>.*?</svg>", page)
+    assert accuracy is not None and "threshold 0.95" in accuracy[0]

@@ -12,13 +12,18 @@ name of its own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import click
-from botocore.exceptions import ClientError
 
 from plimsoll.cli._monitor_render import EXECUTION_TERMINAL, job_name
-from plimsoll.cli.monitor import _executions, _local_path, _output_uri, _read_json
+from plimsoll.cli.monitor import (
+    _baseline_document,
+    _executions,
+    _output_uri,
+    _read_json,
+    _store_report,
+)
 from plimsoll.reports import (
     ClarifyExecutionPoint,
     ClarifyMonitorKind,
@@ -61,47 +66,6 @@ def _history(sess: Session, schedule: str) -> tuple[list[ClarifyExecutionPoint],
     return points, folder
 
 
-def _describe_definition(sagemaker: Any, kind: str, name: str) -> dict[str, Any]:
-    if kind == "ModelBias":
-        return cast(
-            dict[str, Any], sagemaker.describe_model_bias_job_definition(JobDefinitionName=name)
-        )
-    return cast(
-        dict[str, Any],
-        sagemaker.describe_model_explainability_job_definition(JobDefinitionName=name),
-    )
-
-
-def _baseline(sess: Session, kind: str, schedule: str) -> dict[str, Any] | None:
-    """The baseline analysis.json of the schedule's job definition, when it has one.
-
-    Raises:
-        click.ClickException: the definition names a baseline that cannot be read.
-    """
-    sagemaker = sess.sagemaker_client
-    described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=schedule)
-    definition = described.get("MonitoringScheduleConfig", {}).get("MonitoringJobDefinitionName")
-    if not definition:
-        return None
-    config = _describe_definition(sagemaker, kind, definition).get(f"{kind}BaselineConfig") or {}
-    uri = (config.get("ConstraintsResource") or {}).get("S3Uri")
-    baselining_job = config.get("BaseliningJobName")
-    if not uri and baselining_job:
-        try:
-            output = _output_uri(sagemaker, baselining_job)
-        except ClientError as exc:
-            raise click.ClickException(
-                f"the baselining job {baselining_job} of {definition} cannot be read: {exc}"
-            ) from exc
-        uri = None if output is None else f"{output}/analysis.json"
-    if not uri:
-        return None
-    found = _read_json(sess, str(uri))
-    if found is None:
-        raise click.ClickException(f"no baseline analysis.json at {uri} ({definition})")
-    return found
-
-
 def clarify_report(sess: Session, kind: str, schedule: str, output: str | None) -> Path:
     """Renders the schedule's history and returns a local path to the page.
 
@@ -113,16 +77,9 @@ def clarify_report(sess: Session, kind: str, schedule: str, output: str | None) 
     if not history:
         raise click.ClickException(f"no execution of {schedule} has finished yet")
     page = render_clarify_monitor_report(
-        cast(ClarifyMonitorKind, kind), schedule, history, _baseline(sess, kind, schedule)
+        cast(ClarifyMonitorKind, kind),
+        schedule,
+        history,
+        _baseline_document(sess, kind, schedule, "analysis.json"),
     )
-    data = page.encode("utf-8")
-    if folder is not None:
-        target = f"{folder}/{HISTORY_REPORT}"
-        sess._storage_for(target).write_bytes(target, data)  # noqa: SLF001 - composition root
-        local = _local_path(folder, sess)
-        if local is not None and output is None:
-            return local / HISTORY_REPORT
-        click.echo(f"stored {target}", err=True)
-    path = Path(output or f"{schedule}-{HISTORY_REPORT}").resolve()
-    path.write_bytes(data)
-    return path
+    return _store_report(sess, folder, HISTORY_REPORT, page.encode(), output, schedule)

@@ -376,17 +376,58 @@ def _model_quality_history(
     return found
 
 
-def _baseline_constraints(sess: Session, schedule: str) -> dict[str, Any] | None:
-    """The constraints.json of the schedule's job definition, when it has a baseline."""
+def _baseline_document(
+    sess: Session, kind: str, schedule: str, file_name: str
+) -> dict[str, Any] | None:
+    """The baseline of the schedule's ``<kind>`` job definition, when it has one: its
+    ``ConstraintsResource``, else ``file_name`` in its ``BaseliningJobName``'s output
+    (``constraints.json`` for model quality, ``analysis.json`` for the Clarify monitors).
+
+    Raises:
+        click.ClickException: the definition names a baseline that cannot be read.
+    """
     sagemaker = sess.sagemaker_client
     described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=schedule)
     definition = described.get("MonitoringScheduleConfig", {}).get("MonitoringJobDefinitionName")
     if not definition:
         return None
-    job_definition = sagemaker.describe_model_quality_job_definition(JobDefinitionName=definition)
-    baseline = job_definition.get("ModelQualityBaselineConfig") or {}
-    uri = (baseline.get("ConstraintsResource") or {}).get("S3Uri")
-    return _read_json(sess, str(uri)) if uri else None
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in kind).lstrip("_")
+    describe = getattr(sagemaker, f"describe_{snake}_job_definition")
+    config = describe(JobDefinitionName=definition).get(f"{kind}BaselineConfig") or {}
+    uri = (config.get("ConstraintsResource") or {}).get("S3Uri")
+    baselining_job = config.get("BaseliningJobName")
+    if not uri and baselining_job:
+        try:
+            output = _output_uri(sagemaker, baselining_job)
+        except ClientError as exc:
+            raise click.ClickException(
+                f"the baselining job {baselining_job} of {definition} cannot be read: {exc}"
+            ) from exc
+        uri = None if output is None else f"{output}/{file_name}"
+    if not uri:
+        return None
+    found = _read_json(sess, str(uri))
+    if found is None:
+        raise click.ClickException(f"no baseline {file_name} at {uri} ({definition})")
+    return found
+
+
+def _store_report(
+    sess: Session, folder: str | None, file_name: str, data: bytes, output: str | None, name: str
+) -> Path:
+    """Stores a history page as ``folder/file_name`` (when there is a folder) and returns a
+    local path to it: the stored file when it is on this machine and no ``output`` is asked
+    for, else a copy (``output`` or ``<name>-<file_name>`` in the working directory)."""
+    if folder is not None:
+        target = f"{folder}/{file_name}"
+        sess._storage_for(target).write_bytes(target, data)  # noqa: SLF001 - composition root
+        local = _local_path(folder, sess)
+        if local is not None and output is None:
+            return local / file_name
+        click.echo(f"stored {target}", err=True)
+    path = Path(output or f"{name}-{file_name}").resolve()
+    path.write_bytes(data)
+    return path
 
 
 def _model_quality_report(sess: Session, schedule: str, output: str | None) -> Path:
@@ -398,18 +439,9 @@ def _model_quality_report(sess: Session, schedule: str, output: str | None) -> P
     page = render_model_quality_report(
         [(moment, statistics, violations) for moment, statistics, violations, _ in history],
         title=f"Model quality: {schedule}",
-        constraints=_baseline_constraints(sess, schedule),
+        constraints=_baseline_document(sess, "ModelQuality", schedule, "constraints.json"),
     )
-    target = f"{history[0][3]}/report.html"
-    data = page.encode("utf-8")
-    sess._storage_for(target).write_bytes(target, data)  # noqa: SLF001 - composition root
-    local = _local_path(history[0][3], sess)
-    if local is not None and output is None:
-        return local / "report.html"
-    path = Path(output or f"{schedule}-report.html").resolve()
-    path.write_bytes(data)
-    click.echo(f"stored {target}", err=True)
-    return path
+    return _store_report(sess, history[0][3], "report.html", page.encode(), output, schedule)
 
 
 def _local_path(uri: str, sess: Session) -> Path | None:
