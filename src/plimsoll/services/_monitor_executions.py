@@ -33,6 +33,7 @@ from plimsoll.metadata.monitoring_entities import (
     ExecutionQuery,
     ExecutionRecord,
     ExecutionStatus,
+    MonitoringType,
     ScheduleRecord,
 )
 from plimsoll.services._monitor_clarify import clarify_job_name, clarify_job_spec
@@ -204,8 +205,10 @@ class Executions:
         )
 
     def _data_inputs(self, plan: MonitoringJobPlan, window: MonitorWindow) -> list[CaptureInput]:
+        # the analyzer's data-quality jobs honour LocalPath; the merge and Clarify jobs read
+        # /opt/ml/processing/input_data, as SageMaker's do
         local = str(plan.input.get("LocalPath") or "/opt/ml/processing/input/endpoint").rstrip("/")
-        if plan.monitoring_type in MERGING_TYPES or plan.monitoring_type in CLARIFY_TYPES:
+        if plan.monitoring_type is not MonitoringType.DATA_QUALITY:
             local = MERGED_DATA_DIR
         if plan.endpoint_input is None:
             uri = str(plan.input["DataCapturedDestinationS3Uri"])
